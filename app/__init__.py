@@ -1,0 +1,1 @@
+"""BaselTrack: electronic manifests for transboundary movements of hazardous waste."""

@@ -1,0 +1,1 @@
+"""Infrastructure shared by every domain package: settings, database, errors, auth plumbing."""

@@ -1,0 +1,1 @@
+"""Exchange with national customs systems: one canonical declaration, one adapter per format."""

@@ -1,0 +1,1 @@
+"""Signed QR payloads and PDF documents for notifications and movement documents."""
