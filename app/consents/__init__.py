@@ -1,0 +1,1 @@
+"""Consents: each state's decision (consent, objection, tacit consent) on a notification."""

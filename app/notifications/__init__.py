@@ -1,0 +1,1 @@
+"""Notifications: the prior informed consent procedure of one planned movement of waste."""

@@ -1,0 +1,1 @@
+"""Legal regimes (Basel, EU, OECD): deadlines and policy as data, and working-day arithmetic."""
