@@ -1,0 +1,1 @@
+"""Competent authorities per country, their working-day policy and their import prohibitions."""

@@ -1,0 +1,1 @@
+"""``Idempotency-Key`` support for creation endpoints: a retried request returns the first answer."""

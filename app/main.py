@@ -1,0 +1,53 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.accounts.api import router as accounts_router
+from app.audit.api import router as audit_router
+from app.authorities.api import router as authorities_router
+from app.consents.api import jobs as jobs_router
+from app.consents.api import router as consents_router
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine, make_session_factory
+from app.core.problems import install_problem_handlers
+from app.notifications.api import router as notifications_router
+from app.parties.api import router as parties_router
+from app.reference.api import router as reference_router
+
+DESCRIPTION = """
+Electronic notifications, consents and movement documents for transboundary movements of
+hazardous waste under the Basel Convention's prior-informed-consent procedure.
+
+Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 `application/problem+json`
+naming the field and the rule broken. Creation endpoints honour `Idempotency-Key`; decisions
+accept `If-Match` with the version (ETag) last read.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="BaselTrack", version="0.1.0", description=DESCRIPTION)
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_problem_handlers(app)
+
+    @app.get("/health", tags=["meta"], summary="Liveness (no authentication)")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for router in (
+        accounts_router,
+        parties_router,
+        authorities_router,
+        reference_router,
+        notifications_router,
+        consents_router,
+        jobs_router,
+        audit_router,
+    ):
+        app.include_router(router)
+    return app

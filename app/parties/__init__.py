@@ -1,0 +1,1 @@
+"""Organisations named on the forms: notifiers, generators, consignees, facilities, carriers."""

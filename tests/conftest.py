@@ -1,0 +1,108 @@
+"""Test fixtures: a real database built by the migrations, one app, a clean slate per test.
+
+The backend is chosen by ``BASELTRACK_TEST_DATABASE_URL``: unset → a SQLite file; a PostgreSQL
+URL → a fresh database is created on that server for this run and dropped afterwards.
+``scripts/test`` runs the suite once per backend.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.core.config import Settings
+from app.core.db import unit_of_work
+from app.core.migrate import upgrade
+from app.demo import DemoWorld, load_demo
+from app.main import create_app
+from app.models import Base
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("BASELTRACK_TEST_DATABASE_URL")
+    backend = make_url(url).render_as_string(hide_password=True) if url else "SQLite (temporary file)"
+    return f"BaselTrack test database: {backend}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("BASELTRACK_TEST_DATABASE_URL")
+    if not server_url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'baseltrack-test.db'}"
+        upgrade(url)
+        yield url
+        return
+    server = make_url(server_url)
+    name = f"baseltrack_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    settings = Settings(
+        database_url=database_url,
+        key_dir=Path(tmp_path_factory.mktemp("keys")),
+        demo_data=False,
+        allow_private_targets=True,
+    )
+    return create_app(settings)
+
+
+def _wipe(app: FastAPI) -> None:
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    with app.state.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test that touches the database starts from empty tables."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: FastAPI = request.getfixturevalue("app")
+    _wipe(app)
+    yield
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    s = app.state.session_factory()
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+@pytest.fixture
+def world(app: FastAPI) -> DemoWorld:
+    with unit_of_work(app.state.session_factory) as s:
+        return load_demo(s)

@@ -1,0 +1,93 @@
+"""Realistic requests shared by tests: spent lead-acid batteries (A1160/Y31) from Malaysia through
+Singapore to the Republic of Korea for recovery (R4), under the Basel regime."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from app.demo import DemoWorld
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]:
+    start = date.today() + timedelta(days=14)
+    body: dict[str, Any] = {
+        "regime": "basel",
+        "consignee_id": world.parties["kr_consignee"],
+        "facility_id": world.parties["kr_facility"],
+        "generators": [{"party_id": world.parties["my_generator"], "site": "Shah Alam depot",
+                        "process": "Collection of spent vehicle batteries"}],
+        "carriers": [{"party_id": world.parties["my_carrier"], "means_of_transport": ["R", "S"]}],
+        "shipment_type": "multiple",
+        "purpose": "recovery",
+        "intended_shipments": 12,
+        "quantity": "240.000",
+        "unit": "t",
+        "first_departure": start.isoformat(),
+        "last_departure": (start + timedelta(days=300)).isoformat(),
+        "packaging": ["4", "8"],
+        "special_handling": "Acid-resistant liners; no stacking above 2 pallets",
+        "operations": ["R4"],
+        "technology": "Rotary furnace smelting and refining of lead",
+        "reason_for_export": "No secondary lead smelter with capacity in the state of export",
+        "designation": "Spent lead-acid batteries, whole, undrained",
+        "composition": "Lead 65 %, sulphuric acid 20 %, polypropylene 10 %",
+        "physical_characteristics": ["2", "5"],
+        "waste": {"basel_code": "A1160", "y_codes": ["Y31", "Y34"], "h_codes": ["H8", "H11"],
+                  "un_class": "8", "un_number": "2794", "hs_code": "854810",
+                  "eu_code": "16 06 01*"},
+        "route": [
+            {"country": "MY", "point_of_exit": "Port Klang"},
+            {"country": "SG", "point_of_entry": "Pasir Panjang", "point_of_exit": "Pasir Panjang"},
+            {"country": "KR", "point_of_entry": "Busan"},
+        ],
+        "customs_offices": {"export": "MYPKG", "exit": "MYPKG", "entry": "KRPUS"},
+        "guarantee": {"kind": "bond", "amount": "120000.00", "currency": "USD",
+                      "reference": "BOND-2026-77", "valid_until": (start + timedelta(days=400)).isoformat()},
+        "declaration": {"name": "Aminah binti Yusof", "signed_on": date.today().isoformat()},
+        "annexes": 2,
+    }
+    body.update(overrides)
+    return body
+
+
+def file_notification(client: TestClient, world: DemoWorld, **overrides: Any) -> dict[str, Any]:
+    r = client.post("/notifications", json=lead_acid_notification(world, **overrides),
+                    headers=bearer(world.tokens["exporter_my"]))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def post(client: TestClient, world: DemoWorld, who: str, path: str, body: Any = None,
+         **headers: str) -> Any:
+    return client.post(path, json=body, headers={**bearer(world.tokens[who]), **headers})
+
+
+def consent_body(days: int = 330) -> dict[str, str]:
+    start = date.today() + timedelta(days=7)
+    return {"valid_from": start.isoformat(), "valid_to": (start + timedelta(days=days)).isoformat()}
+
+
+def consented_notification(client: TestClient, world: DemoWorld) -> dict[str, Any]:
+    """File and carry a notification through every step to 'consented'."""
+    n = file_notification(client, world)
+    path = f"/notifications/{n['id']}"
+    for who, step, body in [
+        ("exporter_my", "submit", None),
+        ("authority_my", "transmit", None),
+        ("authority_kr", "acknowledge", None),
+        ("authority_sg", "consent", consent_body()),
+        ("authority_kr", "consent", {**consent_body(), "conditions": "Arrive via Busan only"}),
+        ("exporter_my", "contract", {"reference": "C-2026-14", "concluded_on": date.today().isoformat()}),
+        ("exporter_my", "guarantee", lead_acid_notification(world)["guarantee"]),
+    ]:
+        r = post(client, world, who, f"{path}/{step}", body)
+        assert r.status_code == 200, (step, r.text)
+    assert r.json()["status"] == "consented"
+    return r.json()
