@@ -1,8 +1,8 @@
 """Alembic environment: the URL comes from the caller (tests, CLI) or from the settings."""
 
-from alembic import context
 from sqlalchemy import Connection
 
+from alembic import context
 from app.core.config import get_settings
 from app.core.db import make_engine
 from app.models import Base

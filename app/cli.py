@@ -6,18 +6,21 @@ import json
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import get_settings
 from app.core.db import make_engine, make_session_factory, unit_of_work
 from app.core.migrate import upgrade
 
-cli = typer.Typer(help="BaselTrack: electronic manifests for transboundary movements of waste.",
-                  no_args_is_help=True)
+cli = typer.Typer(
+    help="BaselTrack: electronic manifests for transboundary movements of waste.",
+    no_args_is_help=True,
+)
 audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
 
 
-def _factory():  # type: ignore[no-untyped-def]
+def _factory() -> sessionmaker[Session]:
     return make_session_factory(make_engine(get_settings().database_url))
 
 
@@ -58,8 +61,14 @@ def serve(
         migrate()
     host, port = host or settings.host, port or settings.port
     typer.echo(f"BaselTrack on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @cli.command()

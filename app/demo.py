@@ -46,14 +46,26 @@ PARTIES = [
     ("fr_consignee", PartyKind.CONSIGNEE, "Recyclage Plomb du Nord SAS", "FR", False),
     ("fr_facility", PartyKind.FACILITY, "Recyclage Plomb du Nord SAS — Usine de Douai", "FR", True),
     ("th_consignee", PartyKind.CONSIGNEE, "Samut Prakan Metal Recovery Co., Ltd.", "TH", False),
-    ("th_facility", PartyKind.FACILITY, "Samut Prakan Metal Recovery — Bang Phli plant", "TH", False),
+    (
+        "th_facility",
+        PartyKind.FACILITY,
+        "Samut Prakan Metal Recovery — Bang Phli plant",
+        "TH",
+        False,
+    ),
     ("cn_exporter", PartyKind.EXPORTER, "Shenzhen Green Metals Co., Ltd.", "CN", False),
 ]
 
 ACCOUNTS = [
     # token suffix, role, country, name, party key or authority code
     ("admin", Role.ADMIN, "MY", "Service administrator", None),
-    ("exporter_my", Role.EXPORTER, "MY", "Pulau Battery Recyclers — compliance desk", "my_exporter"),
+    (
+        "exporter_my",
+        Role.EXPORTER,
+        "MY",
+        "Pulau Battery Recyclers — compliance desk",
+        "my_exporter",
+    ),
     ("exporter_de", Role.EXPORTER, "DE", "Batterie Recycling Rhein — Versand", "de_exporter"),
     ("exporter_cn", Role.EXPORTER, "CN", "Shenzhen Green Metals — export desk", "cn_exporter"),
     ("authority_my", Role.AUTHORITY, "MY", "DOE Malaysia — TBM unit", "MY-DOE"),
@@ -93,16 +105,22 @@ def load_demo(session: Session) -> DemoWorld:
         a = create_authority(
             session=session,
             actor=None,
-            data=AuthorityIn(code=code, country=country, name=name, weekend=weekend,
-                             tacit_transit_consent=tacit),
+            data=AuthorityIn(
+                code=code, country=country, name=name, weekend=weekend, tacit_transit_consent=tacit
+            ),
         )
         world.authorities[code] = a.id
     for key, kind, name, country, pre_consented in PARTIES:
         p = create_party(
             session=session,
             actor=None,
-            data=PartyIn(kind=kind, name=name, country=country, pre_consented=pre_consented,
-                         address=f"{name}, {country}"),
+            data=PartyIn(
+                kind=kind,
+                name=name,
+                country=country,
+                pre_consented=pre_consented,
+                address=f"{name}, {country}",
+            ),
         )
         world.parties[key] = p.id
     for suffix, role, country, name, link in ACCOUNTS:

@@ -29,7 +29,9 @@ from app.models import Base
 
 def pytest_report_header(config: pytest.Config) -> str:
     url = os.environ.get("BASELTRACK_TEST_DATABASE_URL")
-    backend = make_url(url).render_as_string(hide_password=True) if url else "SQLite (temporary file)"
+    backend = (
+        make_url(url).render_as_string(hide_password=True) if url else "SQLite (temporary file)"
+    )
     return f"BaselTrack test database: {backend}"
 
 

@@ -21,8 +21,13 @@ def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]
         "regime": "basel",
         "consignee_id": world.parties["kr_consignee"],
         "facility_id": world.parties["kr_facility"],
-        "generators": [{"party_id": world.parties["my_generator"], "site": "Shah Alam depot",
-                        "process": "Collection of spent vehicle batteries"}],
+        "generators": [
+            {
+                "party_id": world.parties["my_generator"],
+                "site": "Shah Alam depot",
+                "process": "Collection of spent vehicle batteries",
+            }
+        ],
         "carriers": [{"party_id": world.parties["my_carrier"], "means_of_transport": ["R", "S"]}],
         "shipment_type": "multiple",
         "purpose": "recovery",
@@ -39,17 +44,28 @@ def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]
         "designation": "Spent lead-acid batteries, whole, undrained",
         "composition": "Lead 65 %, sulphuric acid 20 %, polypropylene 10 %",
         "physical_characteristics": ["2", "5"],
-        "waste": {"basel_code": "A1160", "y_codes": ["Y31", "Y34"], "h_codes": ["H8", "H11"],
-                  "un_class": "8", "un_number": "2794", "hs_code": "854810",
-                  "eu_code": "16 06 01*"},
+        "waste": {
+            "basel_code": "A1160",
+            "y_codes": ["Y31", "Y34"],
+            "h_codes": ["H8", "H11"],
+            "un_class": "8",
+            "un_number": "2794",
+            "hs_code": "854810",
+            "eu_code": "16 06 01*",
+        },
         "route": [
             {"country": "MY", "point_of_exit": "Port Klang"},
             {"country": "SG", "point_of_entry": "Pasir Panjang", "point_of_exit": "Pasir Panjang"},
             {"country": "KR", "point_of_entry": "Busan"},
         ],
         "customs_offices": {"export": "MYPKG", "exit": "MYPKG", "entry": "KRPUS"},
-        "guarantee": {"kind": "bond", "amount": "120000.00", "currency": "USD",
-                      "reference": "BOND-2026-77", "valid_until": (start + timedelta(days=400)).isoformat()},
+        "guarantee": {
+            "kind": "bond",
+            "amount": "120000.00",
+            "currency": "USD",
+            "reference": "BOND-2026-77",
+            "valid_until": (start + timedelta(days=400)).isoformat(),
+        },
         "declaration": {"name": "Aminah binti Yusof", "signed_on": date.today().isoformat()},
         "annexes": 2,
     }
@@ -58,14 +74,18 @@ def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]
 
 
 def file_notification(client: TestClient, world: DemoWorld, **overrides: Any) -> dict[str, Any]:
-    r = client.post("/notifications", json=lead_acid_notification(world, **overrides),
-                    headers=bearer(world.tokens["exporter_my"]))
+    r = client.post(
+        "/notifications",
+        json=lead_acid_notification(world, **overrides),
+        headers=bearer(world.tokens["exporter_my"]),
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
-def post(client: TestClient, world: DemoWorld, who: str, path: str, body: Any = None,
-         **headers: str) -> Any:
+def post(
+    client: TestClient, world: DemoWorld, who: str, path: str, body: Any = None, **headers: str
+) -> Any:
     return client.post(path, json=body, headers={**bearer(world.tokens[who]), **headers})
 
 
@@ -84,7 +104,11 @@ def consented_notification(client: TestClient, world: DemoWorld) -> dict[str, An
         ("authority_kr", "acknowledge", None),
         ("authority_sg", "consent", consent_body()),
         ("authority_kr", "consent", {**consent_body(), "conditions": "Arrive via Busan only"}),
-        ("exporter_my", "contract", {"reference": "C-2026-14", "concluded_on": date.today().isoformat()}),
+        (
+            "exporter_my",
+            "contract",
+            {"reference": "C-2026-14", "concluded_on": date.today().isoformat()},
+        ),
         ("exporter_my", "guarantee", lead_acid_notification(world)["guarantee"]),
     ]:
         r = post(client, world, who, f"{path}/{step}", body)

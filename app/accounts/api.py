@@ -21,11 +21,15 @@ def list_accounts(session: SessionDep, admin: AdminAccount) -> object:
 @router.post("/accounts", response_model=AccountCreated, status_code=status.HTTP_201_CREATED)
 def create_account(data: AccountCreate, session: SessionDep, admin: AdminAccount) -> object:
     account, token = service.create_account(session=session, actor=admin, data=data)
-    return AccountCreated.model_validate({**AccountRead.model_validate(account).model_dump(), "token": token})
+    return AccountCreated.model_validate(
+        {**AccountRead.model_validate(account).model_dump(), "token": token}
+    )
 
 
 @router.patch("/accounts/{account_id}", response_model=AccountRead)
 def update_account(
     account_id: int, data: AccountUpdate, session: SessionDep, admin: AdminAccount
 ) -> object:
-    return service.set_active(session=session, actor=admin, account_id=account_id, active=data.active)
+    return service.set_active(
+        session=session, actor=admin, account_id=account_id, active=data.active
+    )

@@ -7,11 +7,17 @@ from app.reference.domain import require_country
 
 
 class AccountCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200, examples=["Batterie Recycling GmbH — shipping desk"])
+    name: str = Field(
+        min_length=1, max_length=200, examples=["Batterie Recycling GmbH — shipping desk"]
+    )
     role: Role
     country: str = Field(examples=["DE"])
-    party_id: int | None = Field(None, description="Organisation of an exporter, facility or carrier")
-    authority_id: int | None = Field(None, description="Competent authority of an authority account")
+    party_id: int | None = Field(
+        None, description="Organisation of an exporter, facility or carrier"
+    )
+    authority_id: int | None = Field(
+        None, description="Competent authority of an authority account"
+    )
 
     @field_validator("country")
     @classmethod

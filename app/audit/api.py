@@ -17,7 +17,14 @@ def verify(session: SessionDep, admin: AdminAccount) -> Any:
 @router.get("/events", summary="Audit events of one object (admin)")
 def events(object_type: str, object_id: str, session: SessionDep, admin: AdminAccount) -> Any:
     return [
-        {"id": e.id, "at": e.at, "actor": e.actor, "action": e.action, "before": e.before,
-         "after": e.after, "hash": e.hash}
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "before": e.before,
+            "after": e.after,
+            "hash": e.hash,
+        }
         for e in service.history(session=session, object_type=object_type, object_id=object_id)
     ]

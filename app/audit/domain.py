@@ -77,7 +77,7 @@ class ChainReport:
 
 
 def verify_links(links: Iterable[ChainLink]) -> ChainReport:
-    """Check ids are consecutive from 1, each hash matches its content and links to the one before."""
+    """Ids run from 1 without gaps; each hash matches its content and links to the one before."""
     expected_prev, expected_id, count = GENESIS_HASH, 1, 0
     for link in links:
         count += 1

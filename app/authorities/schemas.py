@@ -58,8 +58,11 @@ class ProhibitionIn(BaseModel):
     country: str = Field(examples=["MY"])
     scope: Literal["code", "y_code", "category", "operation", "all_hazardous", "all"]
     value: str | None = Field(None, max_length=100, examples=["A1160"])
-    source: str = Field(min_length=3, max_length=500,
-                        examples=["Notification of import prohibition under Art. 4(1)(a), 2024"])
+    source: str = Field(
+        min_length=3,
+        max_length=500,
+        examples=["Notification of import prohibition under Art. 4(1)(a), 2024"],
+    )
 
     @field_validator("country")
     @classmethod

@@ -23,56 +23,118 @@ router = APIRouter(prefix="/notifications/{notification_id}", tags=["decisions"]
 Version = Annotated[int | None, Depends(expected_version)]
 
 
-@router.post("/consent", response_model=NotificationRead,
-             summary="Consent, optionally with conditions (authority concerned)")
-def consent(notification_id: int, data: ConsentIn, session: SessionDep, account: CurrentAccount,
-            version: Version) -> Any:
-    n = service.consent(session=session, account=account, notification_id=notification_id,
-                        data=data, expected_version=version)
+@router.post(
+    "/consent",
+    response_model=NotificationRead,
+    summary="Consent, optionally with conditions (authority concerned)",
+)
+def consent(
+    notification_id: int,
+    data: ConsentIn,
+    session: SessionDep,
+    account: CurrentAccount,
+    version: Version,
+) -> Any:
+    n = service.consent(
+        session=session,
+        account=account,
+        notification_id=notification_id,
+        data=data,
+        expected_version=version,
+    )
     return notifications.present(session=session, n=n)
 
 
 @router.post("/objection", response_model=NotificationRead, summary="Object, with reasons")
-def objection(notification_id: int, data: ObjectionIn, session: SessionDep,
-              account: CurrentAccount, version: Version) -> Any:
-    n = service.object_to(session=session, account=account, notification_id=notification_id,
-                          reasons=data.reasons, expected_version=version)
+def objection(
+    notification_id: int,
+    data: ObjectionIn,
+    session: SessionDep,
+    account: CurrentAccount,
+    version: Version,
+) -> Any:
+    n = service.object_to(
+        session=session,
+        account=account,
+        notification_id=notification_id,
+        reasons=data.reasons,
+        expected_version=version,
+    )
     return notifications.present(session=session, n=n)
 
 
-@router.post("/withdrawal", response_model=NotificationRead,
-             summary="Withdraw or revoke a consent given")
-def withdrawal(notification_id: int, data: WithdrawalIn, session: SessionDep,
-               account: CurrentAccount, version: Version) -> Any:
-    n = service.withdraw(session=session, account=account, notification_id=notification_id,
-                         reason=data.reason, expected_version=version)
+@router.post(
+    "/withdrawal", response_model=NotificationRead, summary="Withdraw or revoke a consent given"
+)
+def withdrawal(
+    notification_id: int,
+    data: WithdrawalIn,
+    session: SessionDep,
+    account: CurrentAccount,
+    version: Version,
+) -> Any:
+    n = service.withdraw(
+        session=session,
+        account=account,
+        notification_id=notification_id,
+        reason=data.reason,
+        expected_version=version,
+    )
     return notifications.present(session=session, n=n)
 
 
-@router.post("/information-requests", response_model=NotificationRead,
-             summary="Ask the notifier for information (stops your clock)")
-def request_information(notification_id: int, data: InformationRequestIn, session: SessionDep,
-                        account: CurrentAccount, version: Version) -> Any:
-    n = service.request_information(session=session, account=account,
-                                    notification_id=notification_id, question=data.question,
-                                    expected_version=version)
+@router.post(
+    "/information-requests",
+    response_model=NotificationRead,
+    summary="Ask the notifier for information (stops your clock)",
+)
+def request_information(
+    notification_id: int,
+    data: InformationRequestIn,
+    session: SessionDep,
+    account: CurrentAccount,
+    version: Version,
+) -> Any:
+    n = service.request_information(
+        session=session,
+        account=account,
+        notification_id=notification_id,
+        question=data.question,
+        expected_version=version,
+    )
     return notifications.present(session=session, n=n)
 
 
 @router.get("/information-requests", response_model=list[InformationRequestRead])
-def list_information_requests(notification_id: int, session: SessionDep,
-                              account: CurrentAccount) -> Any:
-    return service.information_requests(session=session, account=account,
-                                        notification_id=notification_id)
+def list_information_requests(
+    notification_id: int, session: SessionDep, account: CurrentAccount
+) -> Any:
+    return service.information_requests(
+        session=session, account=account, notification_id=notification_id
+    )
 
 
-@router.post("/information-requests/{request_id}/answer", response_model=NotificationRead,
-             summary="Answer a request for information (notifier)")
-def answer_information(notification_id: int, request_id: int, data: InformationAnswerIn,
-                       session: SessionDep, account: CurrentAccount, version: Version) -> Any:
-    n = service.answer_information(session=session, account=account,
-                                   notification_id=notification_id, request_id=request_id,
-                                   answer=data.answer, expected_version=version)
+@router.post(
+    "/information-requests/{request_id}/answer",
+    response_model=NotificationRead,
+    summary="Answer a request for information (notifier)",
+)
+def answer_information(
+    notification_id: int,
+    request_id: int,
+    data: InformationAnswerIn,
+    session: SessionDep,
+    account: CurrentAccount,
+    version: Version,
+) -> Any:
+    n = service.answer_information(
+        session=session,
+        account=account,
+        notification_id=notification_id,
+        request_id=request_id,
+        answer=data.answer,
+        expected_version=version,
+    )
     return notifications.present(session=session, n=n)
 
 

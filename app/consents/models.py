@@ -33,7 +33,7 @@ class Decision(Base):
 
 
 class InformationRequest(Base):
-    """A request for further information; it stops the requesting authority's clock until answered."""
+    """A request for further information; it stops the asking authority's clock until answered."""
 
     __tablename__ = "information_requests"
 

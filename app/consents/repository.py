@@ -15,7 +15,9 @@ def information_requests(session: Session, notification_id: int) -> list[Informa
     return list(session.scalars(stmt))
 
 
-def get_request(session: Session, notification_id: int, request_id: int) -> InformationRequest | None:
+def get_request(
+    session: Session, notification_id: int, request_id: int
+) -> InformationRequest | None:
     req = session.get(InformationRequest, request_id)
     return req if req is not None and req.notification_id == notification_id else None
 

@@ -23,7 +23,7 @@ from app.consents.domain import (
 from app.consents.models import Decision, InformationRequest
 from app.consents.schemas import ConsentIn
 from app.core.db import utcnow
-from app.core.errors import InvalidInput, InvalidTransition, NotFound
+from app.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from app.notifications import service as notifications
 from app.notifications.domain import Actor, NotificationEvent, NotificationStatus
 from app.notifications.models import Notification
@@ -38,7 +38,7 @@ def _decision_of(account: Account, n: Notification, actor: Actor) -> Decision:
     for d in n.decisions:
         if d.authority_id == account.authority_id and d.capacity == capacity:
             return d
-    raise InvalidTransition(
+    raise Forbidden(
         f"Under {get_regime(n.regime).title} the {capacity} state takes no decision on "
         f"{n.number}; its part is to transmit or refuse.",
         rule="consent.not_required",
@@ -59,7 +59,11 @@ def _snapshot(d: Decision) -> dict[str, Any]:
 
 
 def _change(
-    session: Session, account: Account | None, n: Notification, d: Decision, event: DecisionEvent,
+    session: Session,
+    account: Account | None,
+    n: Notification,
+    d: Decision,
+    event: DecisionEvent,
     **values: Any,
 ) -> None:
     """Apply a decision event through the guard, audit it and bump the notification's version."""
@@ -70,10 +74,18 @@ def _change(
     n.updated_at = utcnow()  # every decision changes the notification: optimistic lock
     session.flush()
     audit.record(
-        session=session, actor=account, action=f"decision.{event.value}", object_type="notification",
-        object_id=n.id, before={"capacity": d.capacity, "country": d.country, **before},
-        after={"capacity": d.capacity, "country": d.country, **_snapshot(d),
-               **{k: v for k, v in values.items() if k in ("conditions", "reasons")}},
+        session=session,
+        actor=account,
+        action=f"decision.{event.value}",
+        object_type="notification",
+        object_id=n.id,
+        before={"capacity": d.capacity, "country": d.country, **before},
+        after={
+            "capacity": d.capacity,
+            "country": d.country,
+            **_snapshot(d),
+            **{k: v for k, v in values.items() if k in ("conditions", "reasons")},
+        },
     )
 
 
@@ -87,57 +99,118 @@ def _require_deciding(n: Notification) -> None:
 
 
 def consent(
-    *, session: Session, account: Account, notification_id: int, data: ConsentIn,
-    expected_version: int | None, today: date | None = None,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    data: ConsentIn,
+    expected_version: int | None,
+    today: date | None = None,
 ) -> Notification:
     today = today or date.today()
     n, _actor, d = _begin(session, account, notification_id, expected_version)
     _require_deciding(n)
-    check_validity(data.valid_from, data.valid_to, pre_consented=n.pre_consented,
-                   regime=get_regime(n.regime))
+    check_validity(
+        data.valid_from, data.valid_to, pre_consented=n.pre_consented, regime=get_regime(n.regime)
+    )
     if data.valid_to < today:
-        raise InvalidInput.on("valid_to", "consent.validity_past",
-                              f"A consent valid only until {data.valid_to} would already be over.")
-    _change(session, account, n, d, DecisionEvent.CONSENT, valid_from=data.valid_from,
-            valid_to=data.valid_to, conditions=data.conditions, decided_at=utcnow(),
-            decided_by=account.id)
+        raise InvalidInput.on(
+            "valid_to",
+            "consent.validity_past",
+            f"A consent valid only until {data.valid_to} would already be over.",
+        )
+    _change(
+        session,
+        account,
+        n,
+        d,
+        DecisionEvent.CONSENT,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        conditions=data.conditions,
+        decided_at=utcnow(),
+        decided_by=account.id,
+    )
     notifications.complete_if_ready(session=session, n=n, account=account)
     return n
 
 
 def object_to(
-    *, session: Session, account: Account, notification_id: int, reasons: str,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    reasons: str,
     expected_version: int | None,
 ) -> Notification:
     n, actor, d = _begin(session, account, notification_id, expected_version)
     _require_deciding(n)
-    _change(session, account, n, d, DecisionEvent.OBJECT, reasons=reasons, decided_at=utcnow(),
-            decided_by=account.id)
-    notifications.apply_event(session=session, n=n, event=NotificationEvent.OBJECT, actor=actor,
-                              account=account, reason=f"{d.country}: {reasons}")
+    _change(
+        session,
+        account,
+        n,
+        d,
+        DecisionEvent.OBJECT,
+        reasons=reasons,
+        decided_at=utcnow(),
+        decided_by=account.id,
+    )
+    notifications.apply_event(
+        session=session,
+        n=n,
+        event=NotificationEvent.OBJECT,
+        actor=actor,
+        account=account,
+        reason=f"{d.country}: {reasons}",
+    )
     return n
 
 
 def request_information(
-    *, session: Session, account: Account, notification_id: int, question: str,
-    expected_version: int | None, today: date | None = None,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    question: str,
+    expected_version: int | None,
+    today: date | None = None,
 ) -> Notification:
     today = today or date.today()
     n, _actor, d = _begin(session, account, notification_id, expected_version)
     if n.status not in (NotificationStatus.SUBMITTED, *_DECIDING):
         _require_deciding(n)
     check_info_request_allowed(Capacity(d.capacity), get_regime(n.regime), d.info_requests)
-    _change(session, account, n, d, DecisionEvent.REQUEST_INFO, info_requested_on=today,
-            info_requests=d.info_requests + 1)
-    session.add(InformationRequest(notification_id=n.id, decision_id=d.id, question=question,
-                                   requested_at=utcnow(), requested_by=account.id))
+    _change(
+        session,
+        account,
+        n,
+        d,
+        DecisionEvent.REQUEST_INFO,
+        info_requested_on=today,
+        info_requests=d.info_requests + 1,
+    )
+    session.add(
+        InformationRequest(
+            notification_id=n.id,
+            decision_id=d.id,
+            question=question,
+            requested_at=utcnow(),
+            requested_by=account.id,
+        )
+    )
     session.flush()
     return n
 
 
 def answer_information(
-    *, session: Session, account: Account, notification_id: int, request_id: int, answer: str,
-    expected_version: int | None, today: date | None = None,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    request_id: int,
+    answer: str,
+    expected_version: int | None,
+    today: date | None = None,
 ) -> Notification:
     """The notifier answers; the asking authority's clock restarts, extended by the pause."""
     today = today or date.today()
@@ -152,21 +225,46 @@ def answer_information(
     d = next(x for x in n.decisions if x.id == req.decision_id)
     paused = (today - d.info_requested_on).days if d.info_requested_on else 0
     req.answer, req.answered_at, req.answered_by = answer, utcnow(), account.id
-    _change(session, account, n, d, DecisionEvent.ANSWER_INFO, info_requested_on=None,
-            paused_days=d.paused_days + max(paused, 0))
+    _change(
+        session,
+        account,
+        n,
+        d,
+        DecisionEvent.ANSWER_INFO,
+        info_requested_on=None,
+        paused_days=d.paused_days + max(paused, 0),
+    )
     return n
 
 
 def withdraw(
-    *, session: Session, account: Account, notification_id: int, reason: str,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    reason: str,
     expected_version: int | None,
 ) -> Notification:
     n, actor, d = _begin(session, account, notification_id, expected_version)
-    _change(session, account, n, d, DecisionEvent.WITHDRAW, reasons=reason, decided_at=utcnow(),
-            decided_by=account.id)
+    _change(
+        session,
+        account,
+        n,
+        d,
+        DecisionEvent.WITHDRAW,
+        reasons=reason,
+        decided_at=utcnow(),
+        decided_by=account.id,
+    )
     if n.status == NotificationStatus.CONSENTED:
-        notifications.apply_event(session=session, n=n, event=NotificationEvent.WITHDRAW,
-                                  actor=actor, account=account, reason=f"{d.country}: {reason}")
+        notifications.apply_event(
+            session=session,
+            n=n,
+            event=NotificationEvent.WITHDRAW,
+            actor=actor,
+            account=account,
+            reason=f"{d.country}: {reason}",
+        )
     return n
 
 
@@ -191,15 +289,21 @@ def apply_due(*, session: Session, today: date | None = None) -> DueReport:
     for n in repository.awaiting_decisions(session):
         if n.status == NotificationStatus.CONSENTED:
             if n.valid_to and n.valid_to < today:
-                notifications.apply_event(session=session, n=n, event=NotificationEvent.EXPIRE,
-                                          actor=Actor.SYSTEM, account=None)
+                notifications.apply_event(
+                    session=session,
+                    n=n,
+                    event=NotificationEvent.EXPIRE,
+                    actor=Actor.SYSTEM,
+                    account=None,
+                )
                 report.expired.append(n.number)
             continue
         if n.acknowledged_at is None:
             continue
         regime = get_regime(n.regime)
-        due = tacit_due(notifications.decision_views(session, n), regime,
-                        n.acknowledged_at.date(), today)
+        due = tacit_due(
+            notifications.decision_views(session, n), regime, n.acknowledged_at.date(), today
+        )
         for view in due:
             d = next(x for x in n.decisions if x.country == view.country)
             _change(session, None, n, d, DecisionEvent.TACIT, decided_at=utcnow())

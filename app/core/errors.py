@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 @dataclass(frozen=True)
 class FieldError:
-    """One broken rule on one input field (``field`` is a dotted path such as ``route.1.country``)."""
+    """One broken rule on one input field (``field`` is a dotted path: ``route.1.country``)."""
 
     field: str
     rule: str
@@ -62,15 +62,19 @@ class BaselTrackError(Exception):
 
 
 class InvalidInput(BaselTrackError):
-    """The request is well-formed JSON but breaks a validation rule (bad code, date, quantity...)."""
+    """Well-formed JSON that breaks a validation rule (bad code, date, quantity...)."""
 
     status = 422
     slug = "invalid-input"
     title = "Invalid input"
 
     @classmethod
-    def on(cls, field_name: str, rule: str, message: str, source: str | None = None) -> InvalidInput:
-        return cls(message, rule=rule, source=source, errors=[FieldError(field_name, rule, message)])
+    def on(
+        cls, field_name: str, rule: str, message: str, source: str | None = None
+    ) -> InvalidInput:
+        return cls(
+            message, rule=rule, source=source, errors=[FieldError(field_name, rule, message)]
+        )
 
 
 class RuleViolation(BaselTrackError):

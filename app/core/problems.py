@@ -49,7 +49,9 @@ def validation_problem(exc: RequestValidationError) -> InvalidInput:
         message = str(err.get("msg", "invalid value"))
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
-        errors.append(FieldError(_field_path(tuple(err.get("loc", ()))), str(err.get("type")), message))
+        errors.append(
+            FieldError(_field_path(tuple(err.get("loc", ()))), str(err.get("type")), message)
+        )
     fields = ", ".join(e.field for e in errors[:5])
     return InvalidInput(f"The request has {len(errors)} invalid field(s): {fields}.", errors=errors)
 
@@ -106,7 +108,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        error = BaselTrackError("An unexpected error occurred; nothing was saved. It has been logged.")
+        error = BaselTrackError(
+            "An unexpected error occurred; nothing was saved. It has been logged."
+        )
         body = error.problem(instance=request.url.path)
         body.update(status=500, title="Internal error", type="about:blank")
         return JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)

@@ -1,1 +1,1 @@
-"""``Idempotency-Key`` support for creation endpoints: a retried request returns the first answer."""
+"""``Idempotency-Key`` for creation endpoints: a retried request gets the first answer."""

@@ -34,7 +34,9 @@ def run_once(
     if key is None:
         return jsonable_encoder(create()), False
     if not 1 <= len(key) <= 200:
-        raise InvalidInput.on("Idempotency-Key", "idempotency.key_length", "Use 1 to 200 characters.")
+        raise InvalidInput.on(
+            "Idempotency-Key", "idempotency.key_length", "Use 1 to 200 characters."
+        )
     fingerprint = _fingerprint(endpoint, body)
     existing = session.scalars(
         select(IdempotencyRecord).where(

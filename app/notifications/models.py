@@ -77,7 +77,7 @@ class Notification(Base):
         order_by="Decision.position", cascade="all, delete-orphan", lazy="raise"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class StateConcerned(Base):

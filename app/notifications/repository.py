@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from app.notifications.validation import AuthorityFacts, PartyFacts
 from app.parties.models import Party
 
 
-def _with_children(stmt: Select[tuple[Notification]]) -> Select[tuple[Notification]]:
+def _with_children(stmt: Select[Any]) -> Select[Any]:
     return stmt.options(selectinload(Notification.states), selectinload(Notification.decisions))
 
 
@@ -71,7 +72,9 @@ def next_number(session: Session, country: str, year: int) -> str:
             return f"{country}-{year}-{taken:06d}"
         try:
             with session.begin_nested():
-                session.execute(insert(NotificationCounter).values(country=country, year=year, last=0))
+                session.execute(
+                    insert(NotificationCounter).values(country=country, year=year, last=0)
+                )
         except IntegrityError:
             pass  # someone else created the counter first; take a number from it
     raise RuntimeError("could not allocate a notification number")

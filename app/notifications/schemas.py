@@ -92,7 +92,9 @@ class DeclarationIn(BaseModel):
 
 class NotificationIn(BaseModel):
     regime: RegimeCode = Field(examples=["basel"])
-    consignee_id: int = Field(description="Block 2: importer–consignee (party in the state of import)")
+    consignee_id: int = Field(
+        description="Block 2: importer–consignee (party in the state of import)"
+    )
     facility_id: int = Field(description="Block 10: disposal/recovery facility")
     generators: list[GeneratorIn] = Field(min_length=1, max_length=20)
     carriers: list[CarrierIn] = Field(min_length=1, max_length=20)

@@ -53,7 +53,9 @@ _CAPACITY_ACTOR = {
 
 
 def caller_of(account: Account) -> Caller:
-    return Caller(account.id, Role(account.role), account.country, account.party_id, account.authority_id)
+    return Caller(
+        account.id, Role(account.role), account.country, account.party_id, account.authority_id
+    )
 
 
 def scope_of(n: Notification) -> NotificationScope:
@@ -67,7 +69,12 @@ def scope_of(n: Notification) -> NotificationScope:
 
 def snapshot(n: Notification) -> dict[str, Any]:
     """What the audit trail keeps of a notification before and after a step."""
-    return {"status": n.status, "version": n.version, "valid_from": n.valid_from, "valid_to": n.valid_to}
+    return {
+        "status": n.status,
+        "version": n.version,
+        "valid_from": n.valid_from,
+        "valid_to": n.valid_to,
+    }
 
 
 def load_visible(session: Session, account: Account, notification_id: int) -> Notification:
@@ -102,8 +109,14 @@ def acting_actor(account: Account, n: Notification, *allowed: Actor) -> Actor:
 
 
 def apply_event(
-    *, session: Session, n: Notification, event: NotificationEvent, actor: Actor, account: Account | None,
-    reason: str | None = None, extra: dict[str, Any] | None = None,
+    *,
+    session: Session,
+    n: Notification,
+    event: NotificationEvent,
+    actor: Actor,
+    account: Account | None,
+    reason: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Run one transition through the guard, stamp it, bump the version and audit it."""
     before = snapshot(n)
@@ -138,8 +151,16 @@ def apply_event(
 
 #: Stored as JSON columns, so dumped in JSON mode; the rest keep their Python types.
 _JSON_FIELDS = {
-    "generators", "carriers", "packaging", "operations", "physical_characteristics", "waste",
-    "customs_offices", "guarantee", "insurance", "declaration",
+    "generators",
+    "carriers",
+    "packaging",
+    "operations",
+    "physical_characteristics",
+    "waste",
+    "customs_offices",
+    "guarantee",
+    "insurance",
+    "declaration",
 }
 
 
@@ -172,24 +193,32 @@ def _validated_route(
 
 
 def _set_states(n: Notification, data: NotificationIn, route: list[RouteEntry]) -> None:
-    n.states = [
-        StateConcerned(
-            position=i,
-            country=entry.country,
-            capacity=entry.capacity,
-            authority_id=entry.authority_id,
-            point_of_exit=data.route[i].point_of_exit,
-            point_of_entry=data.route[i].point_of_entry,
-        )
-        for i, entry in enumerate(route)
-    ]
+    """Write block 15 in route order, updating rows in place (positions are unique)."""
+    existing = list(n.states) if n.id else []
+    for i, entry in enumerate(route):
+        values = {
+            "position": i,
+            "country": entry.country,
+            "capacity": entry.capacity,
+            "authority_id": entry.authority_id,
+            "point_of_exit": data.route[i].point_of_exit,
+            "point_of_entry": data.route[i].point_of_entry,
+        }
+        if i < len(existing):
+            for key, value in values.items():
+                setattr(existing[i], key, value)
+        else:
+            existing.append(StateConcerned(**values))
+    n.states = existing[: len(route)]
 
 
 def create_notification(
     *, session: Session, account: Account, data: NotificationIn, today: date | None = None
 ) -> Notification:
     today = today or date.today()
-    route, pre_consented = _validated_route(session=session, account=account, data=data, today=today)
+    route, pre_consented = _validated_route(
+        session=session, account=account, data=data, today=today
+    )
     export_country, import_country = route[0].country, route[-1].country
     n = Notification(
         number=repository.next_number(session, export_country, today.year),
@@ -201,6 +230,7 @@ def create_notification(
         created_by=account.id,
         **_content(data),
     )
+    n.states = []
     _set_states(n, data, route)
     n.decisions = []
     session.add(n)
@@ -217,8 +247,13 @@ def create_notification(
 
 
 def update_draft(
-    *, session: Session, account: Account, notification_id: int, data: NotificationIn,
-    expected_version: int | None, today: date | None = None,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    data: NotificationIn,
+    expected_version: int | None,
+    today: date | None = None,
 ) -> Notification:
     today = today or date.today()
     n = load_visible(session, account, notification_id)
@@ -229,7 +264,9 @@ def update_draft(
             f"Notification {n.number} is {n.status}; only a draft can be edited.",
             rule="notification.editable",
         )
-    route, pre_consented = _validated_route(session=session, account=account, data=data, today=today)
+    route, pre_consented = _validated_route(
+        session=session, account=account, data=data, today=today
+    )
     if route[0].country != n.export_country:
         raise Conflict(
             "The state of export fixes the notification number; file a new notification "
@@ -244,8 +281,13 @@ def update_draft(
     n.updated_at = utcnow()
     session.flush()
     audit.record(
-        session=session, actor=account, action="notification.update", object_type="notification",
-        object_id=n.id, before=before, after={"version": n.version, **_content(data)},
+        session=session,
+        actor=account,
+        action="notification.update",
+        object_type="notification",
+        object_id=n.id,
+        before=before,
+        after={"version": n.version, **_content(data)},
     )
     return n
 
@@ -257,19 +299,32 @@ def _content_of(n: Notification) -> dict[str, Any]:
 # --- procedure steps ---------------------------------------------------------------------------
 
 
-def submit(*, session: Session, account: Account, notification_id: int, expected_version: int | None,
-           today: date | None = None) -> Notification:
+def submit(
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    expected_version: int | None,
+    today: date | None = None,
+) -> Notification:
     """Notifier → authority of export. Re-checks the filing on the day it is submitted."""
     today = today or date.today()
     n = load_visible(session, account, notification_id)
     actor = acting_actor(account, n, Actor.NOTIFIER)
     check_version(n, expected_version)
     data = NotificationIn.model_validate(
-        {**_content_of(n), "route": [
-            {"country": s.country, "authority_id": s.authority_id,
-             "point_of_exit": s.point_of_exit, "point_of_entry": s.point_of_entry}
-            for s in n.states
-        ]}
+        {
+            **_content_of(n),
+            "route": [
+                {
+                    "country": s.country,
+                    "authority_id": s.authority_id,
+                    "point_of_exit": s.point_of_exit,
+                    "point_of_entry": s.point_of_entry,
+                }
+                for s in n.states
+            ],
+        }
     )
     if n.status == NotificationStatus.DRAFT:
         _validated_route(session=session, account=account, data=data, today=today)
@@ -278,8 +333,11 @@ def submit(*, session: Session, account: Account, notification_id: int, expected
     required = required_capacities(regime)
     n.decisions = [
         Decision(
-            position=s.position, country=s.country, capacity=s.capacity,
-            authority_id=s.authority_id, status=DecisionStatus.PENDING.value,
+            position=s.position,
+            country=s.country,
+            capacity=s.capacity,
+            authority_id=s.authority_id,
+            status=DecisionStatus.PENDING.value,
         )
         for s in n.states
         if Capacity(s.capacity) in required
@@ -289,8 +347,14 @@ def submit(*, session: Session, account: Account, notification_id: int, expected
 
 
 def step(
-    *, session: Session, account: Account, notification_id: int, event: NotificationEvent,
-    allowed: tuple[Actor, ...], expected_version: int | None, reason: str | None = None,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    event: NotificationEvent,
+    allowed: tuple[Actor, ...],
+    expected_version: int | None,
+    reason: str | None = None,
 ) -> Notification:
     """A plain notification-level step (transmit, refuse, acknowledge, close) by its actor."""
     n = load_visible(session, account, notification_id)
@@ -301,43 +365,83 @@ def step(
 
 
 def record_contract(
-    *, session: Session, account: Account, notification_id: int, data: ContractIn,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    data: ContractIn,
     expected_version: int | None,
 ) -> Notification:
-    return _record(session, account, notification_id, "contract", data.model_dump(mode="json"),
-                   expected_version)
+    return _record(
+        session,
+        account,
+        notification_id,
+        "contract",
+        data.model_dump(mode="json"),
+        expected_version,
+    )
 
 
 def record_guarantee(
-    *, session: Session, account: Account, notification_id: int, data: GuaranteeIn,
+    *,
+    session: Session,
+    account: Account,
+    notification_id: int,
+    data: GuaranteeIn,
     expected_version: int | None,
 ) -> Notification:
-    return _record(session, account, notification_id, "guarantee", data.model_dump(mode="json"),
-                   expected_version)
+    return _record(
+        session,
+        account,
+        notification_id,
+        "guarantee",
+        data.model_dump(mode="json"),
+        expected_version,
+    )
 
 
-def _record(session: Session, account: Account, notification_id: int, what: str,
-            value: dict[str, Any], expected_version: int | None) -> Notification:
+def _record(
+    session: Session,
+    account: Account,
+    notification_id: int,
+    what: str,
+    value: dict[str, Any],
+    expected_version: int | None,
+) -> Notification:
     """Record the contract or the financial guarantee (Basel Art. 6(3)(b), 6(11))."""
     n = load_visible(session, account, notification_id)
     acting_actor(account, n, Actor.NOTIFIER)
     check_version(n, expected_version)
-    if n.status not in (NotificationStatus.SUBMITTED, NotificationStatus.TRANSMITTED,
-                        NotificationStatus.ACKNOWLEDGED, NotificationStatus.DRAFT):
-        raise Conflict(f"Notification {n.number} is {n.status}; the {what} can no longer change.",
-                       rule="notification.editable")
+    if n.status not in (
+        NotificationStatus.SUBMITTED,
+        NotificationStatus.TRANSMITTED,
+        NotificationStatus.ACKNOWLEDGED,
+        NotificationStatus.DRAFT,
+    ):
+        raise Conflict(
+            f"Notification {n.number} is {n.status}; the {what} can no longer change.",
+            rule="notification.editable",
+        )
     if what == "guarantee" and date.fromisoformat(value["valid_until"]) < n.last_departure:
-        raise InvalidInput.on("valid_until", "guarantee.covers_period",
-                              f"The guarantee must stay valid until the last departure "
-                              f"({n.last_departure}).")
+        raise InvalidInput.on(
+            "valid_until",
+            "guarantee.covers_period",
+            f"The guarantee must stay valid until the last departure ({n.last_departure}).",
+        )
     before = {what: getattr(n, what), "version": n.version}
     setattr(n, what, value)
     setattr(n, f"{what}_recorded_at", utcnow())
     n.updated_at = utcnow()
     session.flush()
-    audit.record(session=session, actor=account, action=f"notification.{what}",
-                 object_type="notification", object_id=n.id, before=before,
-                 after={what: value, "version": n.version})
+    audit.record(
+        session=session,
+        actor=account,
+        action=f"notification.{what}",
+        object_type="notification",
+        object_id=n.id,
+        before=before,
+        after={what: value, "version": n.version},
+    )
     complete_if_ready(session=session, n=n, account=None)
     return n
 
@@ -352,8 +456,9 @@ def complete_if_ready(*, session: Session, n: Notification, account: Account | N
         return
     window = consented_window(views) or (n.first_departure, n.last_departure)
     n.valid_from, n.valid_to = window
-    apply_event(session=session, n=n, event=NotificationEvent.COMPLETE, actor=Actor.SYSTEM,
-                account=account)
+    apply_event(
+        session=session, n=n, event=NotificationEvent.COMPLETE, actor=Actor.SYSTEM, account=account
+    )
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -377,7 +482,8 @@ def decision_views(session: Session, n: Notification) -> list[DecisionView]:
             status=DecisionStatus(d.status),
             calendar=calendar_of(authorities.get(d.authority_id)),
             allows_tacit_transit=bool(
-                authorities.get(d.authority_id) and authorities[d.authority_id].tacit_transit_consent
+                authorities.get(d.authority_id)
+                and authorities[d.authority_id].tacit_transit_consent
             ),
             valid_from=d.valid_from,
             valid_to=d.valid_to,
@@ -391,12 +497,16 @@ def decision_views(session: Session, n: Notification) -> list[DecisionView]:
 
 def actions_for(session: Session, n: Notification, today: date) -> list[NextAction]:
     export_state = n.states[0] if n.states else None
-    authorities = repository.authorities_by_id(session, [export_state.authority_id] if export_state else [])
+    authorities = repository.authorities_by_id(
+        session, [export_state.authority_id] if export_state else []
+    )
     view = NotificationView(
         status=NotificationStatus(n.status),
         regime=get_regime(n.regime),
         export_country=n.export_country,
-        export_calendar=calendar_of(authorities.get(export_state.authority_id) if export_state else None),
+        export_calendar=calendar_of(
+            authorities.get(export_state.authority_id) if export_state else None
+        ),
         submitted_on=n.submitted_at.date() if n.submitted_at else None,
         transmitted_on=n.transmitted_at.date() if n.transmitted_at else None,
         acknowledged_on=n.acknowledged_at.date() if n.acknowledged_at else None,
@@ -427,8 +537,14 @@ def present(*, session: Session, n: Notification, today: date | None = None) -> 
     """The read model: the record, its route and decisions, and who must act next by when."""
     read = NotificationRead.model_validate(n)
     read.next_actions = [
-        NextActionRead(actor=a.actor.value, country=a.country, action=a.action, due=a.due,
-                       overdue=a.overdue, note=a.note)
+        NextActionRead(
+            actor=a.actor.value,
+            country=a.country,
+            action=a.action,
+            due=a.due,
+            overdue=a.overdue,
+            note=a.note,
+        )
         for a in actions_for(session, n, today or date.today())
     ]
     return read.model_dump(mode="json")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from app.accounts.domain import RouteEntry
 from app.authorities.domain import ImportProhibition, check_ban_amendment, check_import_prohibitions
@@ -38,10 +39,10 @@ class AuthorityFacts:
 
 
 def waste_identification(waste: WasteIn | Mapping[str, object]) -> WasteIdentification:
-    data = waste.model_dump() if isinstance(waste, WasteIn) else dict(waste)
-    data["y_codes"] = tuple(data.get("y_codes") or ())  # type: ignore[arg-type]
-    data["h_codes"] = tuple(data.get("h_codes") or ())  # type: ignore[arg-type]
-    return WasteIdentification(**data)  # type: ignore[arg-type]
+    data: dict[str, Any] = waste.model_dump() if isinstance(waste, WasteIn) else dict(waste)
+    data["y_codes"] = tuple(data.get("y_codes") or ())
+    data["h_codes"] = tuple(data.get("h_codes") or ())
+    return WasteIdentification(**data)
 
 
 def _capacity(position: int, length: int) -> str:
@@ -68,7 +69,7 @@ def _resolve_route(
                     f"{field}.country",
                     "route.repeated_state",
                     f"{country} already stands at position {seen[country]} of the route; a state "
-                    "may appear once (a transit state cannot also be the state of export or import).",
+                    "may appear once (a transit state cannot also be the export or import state).",
                 )
             )
             continue

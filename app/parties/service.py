@@ -10,13 +10,22 @@ from app.parties.schemas import PartyIn
 
 def create_party(*, session: Session, actor: Account | None, data: PartyIn) -> Party:
     if (data.pre_consented or data.interim) and data.kind != PartyKind.FACILITY:
-        raise InvalidInput.on("pre_consented", "party.facility_only",
-                              "Only a disposal/recovery facility can be pre-consented or interim.")
+        raise InvalidInput.on(
+            "pre_consented",
+            "party.facility_only",
+            "Only a disposal/recovery facility can be pre-consented or interim.",
+        )
     party = Party(**data.model_dump())
     session.add(party)
     session.flush()
-    audit.record(session=session, actor=actor, action="party.create", object_type="party",
-                 object_id=party.id, after=data.model_dump(mode="json"))
+    audit.record(
+        session=session,
+        actor=actor,
+        action="party.create",
+        object_type="party",
+        object_id=party.id,
+        after=data.model_dump(mode="json"),
+    )
     return party
 
 

@@ -114,8 +114,11 @@ def test_validity_maximum(pre_consented: bool, longest_to: date, maximum: int) -
     assert "eu-2024-1157" in error.detail
 
 
-def test_basel_sets_no_validity_maximum() -> None:
-    check_validity(date(2025, 1, 1), date(2030, 1, 1), pre_consented=False, regime=BASEL)
+def test_basel_consents_last_at_most_one_year_as_a_service_default() -> None:
+    check_validity(date(2025, 1, 1), date(2026, 1, 1), pre_consented=False, regime=BASEL)
+    with pytest.raises(InvalidInput) as caught:
+        check_validity(date(2025, 1, 1), date(2030, 1, 1), pre_consented=False, regime=BASEL)
+    assert caught.value.errors[0].rule == "consent.validity_max"
 
 
 def test_eu_allows_one_request_and_two_further() -> None:

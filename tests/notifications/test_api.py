@@ -22,7 +22,9 @@ def test_full_flow_from_filing_to_consented(client: TestClient, world: DemoWorld
     assert n["number"].startswith(f"MY-{date.today().year}-")
     assert [s["capacity"] for s in n["states"]] == ["export", "transit", "import"]
     assert {d["country"]: d["status"] for d in n["decisions"]} == {
-        "SG": "consented", "KR": "consented"}
+        "SG": "consented",
+        "KR": "consented",
+    }
     kr = next(d for d in n["decisions"] if d["country"] == "KR")
     assert kr["conditions"] == "Arrive via Busan only"
     assert n["valid_from"] == consent_body()["valid_from"]
@@ -50,7 +52,9 @@ def test_numbers_are_unique_per_country_of_export(client: TestClient, world: Dem
     assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
 
 
-def test_bad_input_names_field_and_rule_and_saves_nothing(client: TestClient, world: DemoWorld) -> None:
+def test_bad_input_names_field_and_rule_and_saves_nothing(
+    client: TestClient, world: DemoWorld
+) -> None:
     start = date.today() + timedelta(days=10)
     body = lead_acid_notification(
         world,
@@ -64,26 +68,44 @@ def test_bad_input_names_field_and_rule_and_saves_nothing(client: TestClient, wo
     fields = {e["field"] for e in r.json()["errors"]}
     assert "quantity" in fields
     # period order is a cross-field rule: reported once the shapes are right
-    r = client.post("/notifications", json={**body, "quantity": "10"},
-                    headers=bearer(world.tokens["exporter_my"]))
+    r = client.post(
+        "/notifications",
+        json={**body, "quantity": "10"},
+        headers=bearer(world.tokens["exporter_my"]),
+    )
     problem = r.json()
     assert r.status_code == 422
-    assert {"field": "last_departure", "rule": "period.order",
-            "message": "The period ends before it starts."} in problem["errors"]
+    assert {
+        "field": "last_departure",
+        "rule": "period.order",
+        "message": "The period ends before it starts.",
+    } in problem["errors"]
     listing = client.get("/notifications", headers=bearer(world.tokens["exporter_my"]))
     assert listing.json() == []
 
 
 def test_route_rules(client: TestClient, world: DemoWorld) -> None:
     repeated = [{"country": "MY"}, {"country": "SG"}, {"country": "MY"}]
-    r = post(client, world, "exporter_my", "/notifications",
-             lead_acid_notification(world, route=repeated))
+    r = post(
+        client,
+        world,
+        "exporter_my",
+        "/notifications",
+        lead_acid_notification(world, route=repeated),
+    )
     assert r.status_code == 422
-    assert any(e["rule"] == "route.repeated_state" and e["field"] == "route.2.country"
-               for e in r.json()["errors"])
+    assert any(
+        e["rule"] == "route.repeated_state" and e["field"] == "route.2.country"
+        for e in r.json()["errors"]
+    )
     to_china = [{"country": "MY"}, {"country": "CN"}]
-    r = post(client, world, "exporter_my", "/notifications",
-             lead_acid_notification(world, route=to_china))
+    r = post(
+        client,
+        world,
+        "exporter_my",
+        "/notifications",
+        lead_acid_notification(world, route=to_china),
+    )
     assert r.status_code == 422
     rules = {e["rule"] for e in r.json()["errors"]}
     assert "party.not_in_import" in rules  # consignee and facility are in KR
@@ -91,8 +113,9 @@ def test_route_rules(client: TestClient, world: DemoWorld) -> None:
 
 def test_unknown_and_out_of_force_codes_are_named(client: TestClient, world: DemoWorld) -> None:
     waste = {**lead_acid_notification(world)["waste"], "basel_code": "A1180", "y_codes": ["Y99"]}
-    r = post(client, world, "exporter_my", "/notifications",
-             lead_acid_notification(world, waste=waste))
+    r = post(
+        client, world, "exporter_my", "/notifications", lead_acid_notification(world, waste=waste)
+    )
     assert r.status_code == 422
     by_field = {e["field"]: e for e in r.json()["errors"]}
     assert "A1181" in by_field["waste.basel_code"]["message"]
@@ -106,7 +129,9 @@ def test_ban_amendment_refuses_with_rule_and_source(client: TestClient, world: D
         world,
         consignee_id=world.parties["th_consignee"],
         facility_id=world.parties["th_facility"],
-        generators=[{"party_id": world.parties["de_generator"], "site": "Köln", "process": "Workshop"}],
+        generators=[
+            {"party_id": world.parties["de_generator"], "site": "Köln", "process": "Workshop"}
+        ],
         carriers=[{"party_id": world.parties["de_carrier"], "means_of_transport": ["R", "S"]}],
         route=[{"country": "DE"}, {"country": "TH"}],
     )
@@ -117,17 +142,30 @@ def test_ban_amendment_refuses_with_rule_and_source(client: TestClient, world: D
     assert "Art. 4A" in problem["source"]
     assert "DE" in problem["detail"] and "TH" in problem["detail"]
     # the same batteries to France (Annex VII) are allowed
-    body.update(consignee_id=world.parties["fr_consignee"], facility_id=world.parties["fr_facility"],
-                route=[{"country": "DE"}, {"country": "BE"}, {"country": "FR"}], regime="eu-2024-1157")
+    body.update(
+        consignee_id=world.parties["fr_consignee"],
+        facility_id=world.parties["fr_facility"],
+        route=[{"country": "DE"}, {"country": "BE"}, {"country": "FR"}],
+        regime="eu-2024-1157",
+    )
     r = post(client, world, "exporter_de", "/notifications", body)
     assert r.status_code == 201, r.text
     assert r.json()["pre_consented"] is True
 
 
 def test_import_prohibition_refuses_with_its_source(client: TestClient, world: DemoWorld) -> None:
-    r = post(client, world, "authority_kr", "/prohibitions",
-             {"country": "KR", "scope": "code", "value": "A1160",
-              "source": "KR notification under Art. 4(1)(a), 2026"})
+    r = post(
+        client,
+        world,
+        "authority_kr",
+        "/prohibitions",
+        {
+            "country": "KR",
+            "scope": "code",
+            "value": "A1160",
+            "source": "KR notification under Art. 4(1)(a), 2026",
+        },
+    )
     assert r.status_code == 201, r.text
     r = post(client, world, "exporter_my", "/notifications", lead_acid_notification(world))
     assert r.status_code == 422
@@ -141,8 +179,13 @@ def test_objection_ends_the_procedure(client: TestClient, world: DemoWorld) -> N
     path = f"/notifications/{n['id']}"
     post(client, world, "exporter_my", f"{path}/submit")
     post(client, world, "authority_my", f"{path}/transmit")
-    r = post(client, world, "authority_sg", f"{path}/objection",
-             {"reasons": "Transit by sea of undrained batteries is not accepted."})
+    r = post(
+        client,
+        world,
+        "authority_sg",
+        f"{path}/objection",
+        {"reasons": "Transit by sea of undrained batteries is not accepted."},
+    )
     assert r.status_code == 200
     assert r.json()["status"] == "objected"
     r = post(client, world, "authority_kr", f"{path}/consent", consent_body())
@@ -153,19 +196,32 @@ def test_objection_ends_the_procedure(client: TestClient, world: DemoWorld) -> N
 def test_information_request_stops_the_clock(client: TestClient, world: DemoWorld) -> None:
     n = file_notification(client, world)
     path = f"/notifications/{n['id']}"
-    for who, step in [("exporter_my", "submit"), ("authority_my", "transmit"),
-                      ("authority_kr", "acknowledge")]:
+    for who, step in [
+        ("exporter_my", "submit"),
+        ("authority_my", "transmit"),
+        ("authority_kr", "acknowledge"),
+    ]:
         post(client, world, who, f"{path}/{step}")
-    r = post(client, world, "authority_kr", f"{path}/information-requests",
-             {"question": "Send the facility permit for R4."})
+    r = post(
+        client,
+        world,
+        "authority_kr",
+        f"{path}/information-requests",
+        {"question": "Send the facility permit for R4."},
+    )
     assert r.status_code == 200
     kr = next(d for d in r.json()["decisions"] if d["country"] == "KR")
     assert kr["status"] == "info_requested"
     assert any(a["actor"] == "notifier" for a in r.json()["next_actions"])
     reqs = client.get(f"{path}/information-requests", headers=bearer(world.tokens["exporter_my"]))
     rid = reqs.json()[0]["id"]
-    r = post(client, world, "exporter_my", f"{path}/information-requests/{rid}/answer",
-             {"answer": "Permit 2025-ULS-114 attached as annex 3."})
+    r = post(
+        client,
+        world,
+        "exporter_my",
+        f"{path}/information-requests/{rid}/answer",
+        {"answer": "Permit 2025-ULS-114 attached as annex 3."},
+    )
     assert r.status_code == 200
     kr = next(d for d in r.json()["decisions"] if d["country"] == "KR")
     assert kr["status"] == "pending"
@@ -173,21 +229,33 @@ def test_information_request_stops_the_clock(client: TestClient, world: DemoWorl
 
 def test_withdrawal_of_consent(client: TestClient, world: DemoWorld) -> None:
     n = consented_notification(client, world)
-    r = post(client, world, "authority_kr", f"/notifications/{n['id']}/withdrawal",
-             {"reason": "Facility permit suspended"})
+    r = post(
+        client,
+        world,
+        "authority_kr",
+        f"/notifications/{n['id']}/withdrawal",
+        {"reason": "Facility permit suspended"},
+    )
     assert r.status_code == 200
     assert r.json()["status"] == "withdrawn"
 
 
 def test_stale_version_is_a_conflict(client: TestClient, world: DemoWorld) -> None:
     n = file_notification(client, world)
-    r = post(client, world, "exporter_my", f"/notifications/{n['id']}/submit", **{"If-Match": '"99"'})
+    r = post(
+        client, world, "exporter_my", f"/notifications/{n['id']}/submit", **{"If-Match": '"99"'}
+    )
     assert r.status_code == 409
     assert r.json()["rule"] == "optimistic_concurrency"
     got = client.get(f"/notifications/{n['id']}", headers=bearer(world.tokens["exporter_my"]))
     assert got.json()["status"] == "draft"
-    r = post(client, world, "exporter_my", f"/notifications/{n['id']}/submit",
-             **{"If-Match": got.headers["ETag"]})
+    r = post(
+        client,
+        world,
+        "exporter_my",
+        f"/notifications/{n['id']}/submit",
+        **{"If-Match": got.headers["ETag"]},
+    )
     assert r.status_code == 200
 
 
