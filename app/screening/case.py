@@ -35,7 +35,7 @@ def build_case(
         config=config,
         notification=context.notification(number) if number else None,
         movement=context.movement(movement_id) if movement_id else None,
-        total_kg=float(sum(line.net_mass_kg for line in declaration.goods)),
+        total_kg=sum(float(line.net_mass_kg) for line in declaration.goods),
         text=text,
         words=frozenset(text.split()),
         hs_codes=tuple(line.hs_code for line in declaration.goods),

@@ -83,8 +83,7 @@ class ScreeningConfig:
     arrival_days: int
     valid_statuses: frozenset[str]
 
-    def enabled(self, rule_id: str) -> bool:
-        return self.rules[rule_id].enabled
+    enabled_rules: frozenset[str]
 
     def flag(self, rule_id: str, explanation: str, **evidence: Any) -> Flag:
         return Flag(rule_id, self.rules[rule_id].severity, explanation, evidence)
@@ -109,11 +108,15 @@ def load_hazardous_hs(csv_path: Path, streams: Iterable[str]) -> frozenset[str]:
     wanted = set(streams)
     with csv_path.open(encoding="utf-8", newline="") as handle:
         return frozenset(
-            hs_digits(row["code"]) for row in csv.DictReader(handle) if row["waste_stream"] in wanted
+            hs_digits(row["code"])
+            for row in csv.DictReader(handle)
+            if row["waste_stream"] in wanted
         )
 
 
-def load_config(path: Path | str | None = None, hs_headings: Path | str | None = None) -> ScreeningConfig:
+def load_config(
+    path: Path | str | None = None, hs_headings: Path | str | None = None
+) -> ScreeningConfig:
     """Read ``rules.json`` (default: the packaged one) and the HS waste headings it names."""
     rules_path = Path(path) if path else DEFAULT_RULES
     raw = json.loads(rules_path.read_text(encoding="utf-8"))
@@ -135,6 +138,7 @@ def load_config(path: Path | str | None = None, hs_headings: Path | str | None =
     }
     return ScreeningConfig(
         rules=rules,
+        enabled_rules=frozenset(rule_id for rule_id, s in rules.items() if s.enabled),
         hazardous_hs=load_hazardous_hs(headings, p["S01"]["hazardous_waste_streams"]),
         hazardous_keywords=KeywordSet.of(p["S01"]["keywords"]),
         misdeclaration_keywords=KeywordSet.of(p["S08"]["misdeclaration_keywords"]),
