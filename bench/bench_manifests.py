@@ -21,7 +21,7 @@ from manifests.examples import example_claims, example_movement_document
 from manifests.keys import KeySet, SigningKey
 from manifests.payload import encode
 from manifests.pdf import movement_pdf
-from manifests.qr import qr_symbol
+from manifests.qr import qr_version
 from manifests.verify import verify
 
 VERIFICATIONS = 20_000
@@ -52,10 +52,10 @@ def main() -> None:
     keyset = KeySet((key.public_entry(not_before=datetime(2026, 1, 1, tzinfo=UTC)),))
     claims = [distinct_claims(n) for n in range(DISTINCT_CODES)]
     texts = [encode(c, key) for c in claims]
-    symbol = qr_symbol(texts[0])
+    version = qr_version(texts[0])
     print(
-        f"typical movement: {len(texts[0])} characters, QR version {symbol.version} "
-        f"({17 + 4 * symbol.version} modules) at level Q"
+        f"typical movement: {len(texts[0])} characters, QR version {version} "
+        f"({17 + 4 * version} modules) at level Q"
     )
     assert all(verify(t, keyset, today=TODAY).ok for t in texts[:10])
 
