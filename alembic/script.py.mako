@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import app.core.db
+from sqlalchemy import Text  # noqa: F401  (used by JSONB columns)
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

@@ -12,9 +12,13 @@ from app.consents.api import router as consents_router
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine, make_session_factory
 from app.core.problems import install_problem_handlers
+from app.keys.api import router as keys_router
+from app.keys.service import Signer
+from app.movements.api import router as movements_router
 from app.notifications.api import router as notifications_router
 from app.parties.api import router as parties_router
 from app.reference.api import router as reference_router
+from app.scans.api import router as scans_router
 
 DESCRIPTION = """
 Electronic notifications, consents and movement documents for transboundary movements of
@@ -33,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.signer = Signer.at(settings.key_dir)
     install_problem_handlers(app)
 
     @app.get("/health", tags=["meta"], summary="Liveness (no authentication)")
@@ -46,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reference_router,
         notifications_router,
         consents_router,
+        movements_router,
+        scans_router,
+        keys_router,
         jobs_router,
         audit_router,
     ):

@@ -6,20 +6,27 @@ from app.authorities.models import Authority, ImportProhibitionRecord
 from app.consents.models import Decision, InformationRequest
 from app.core.db import Base
 from app.idempotency.models import IdempotencyRecord
+from app.movements.models import Crossing, DocumentRevocation, Movement, MovementRevision
 from app.notifications.models import Notification, NotificationCounter, StateConcerned
 from app.parties.models import Party
+from app.scans.models import Scan
 
 __all__ = [
     "Account",
     "AuditEvent",
     "Authority",
     "Base",
+    "Crossing",
     "Decision",
+    "DocumentRevocation",
     "IdempotencyRecord",
     "ImportProhibitionRecord",
     "InformationRequest",
+    "Movement",
+    "MovementRevision",
     "Notification",
     "NotificationCounter",
     "Party",
+    "Scan",
     "StateConcerned",
 ]

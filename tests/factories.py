@@ -89,21 +89,27 @@ def post(
     return client.post(path, json=body, headers={**bearer(world.tokens[who]), **headers})
 
 
-def consent_body(days: int = 330) -> dict[str, str]:
-    start = date.today() + timedelta(days=7)
+def consent_body(days: int = 330, start_in: int = 0) -> dict[str, str]:
+    start = date.today() + timedelta(days=start_in)
     return {"valid_from": start.isoformat(), "valid_to": (start + timedelta(days=days)).isoformat()}
 
 
-def consented_notification(client: TestClient, world: DemoWorld) -> dict[str, Any]:
-    """File and carry a notification through every step to 'consented'."""
+def consented_notification(
+    client: TestClient, world: DemoWorld, start_in: int = 0
+) -> dict[str, Any]:
+    """File and carry a notification through every step to 'consented' (valid from today)."""
     n = file_notification(client, world)
     path = f"/notifications/{n['id']}"
     for who, step, body in [
         ("exporter_my", "submit", None),
         ("authority_my", "transmit", None),
         ("authority_kr", "acknowledge", None),
-        ("authority_sg", "consent", consent_body()),
-        ("authority_kr", "consent", {**consent_body(), "conditions": "Arrive via Busan only"}),
+        ("authority_sg", "consent", consent_body(start_in=start_in)),
+        (
+            "authority_kr",
+            "consent",
+            {**consent_body(start_in=start_in), "conditions": "Arrive via Busan only"},
+        ),
         (
             "exporter_my",
             "contract",
@@ -114,4 +120,39 @@ def consented_notification(client: TestClient, world: DemoWorld) -> dict[str, An
         r = post(client, world, who, f"{path}/{step}", body)
         assert r.status_code == 200, (step, r.text)
     assert r.json()["status"] == "consented"
+    return r.json()
+
+
+def movement_body(
+    world: DemoWorld, days_ahead: int = 10, quantity: str = "19.800"
+) -> dict[str, Any]:
+    return {
+        "quantity": quantity,
+        "unit": "t",
+        "shipment_date": (date.today() + timedelta(days=days_ahead)).isoformat(),
+        "packaging": [{"code": "4", "count": 20}],
+        "carriers": [
+            {"party_id": world.parties["my_carrier"], "means_of_transport": "R"},
+            {"party_id": world.parties["my_carrier"], "means_of_transport": "S"},
+        ],
+        "containers": ["MSKU1234565"],
+    }
+
+
+def create_movement(
+    client: TestClient, world: DemoWorld, notification_id: int, **overrides: Any
+) -> dict[str, Any]:
+    body = {**movement_body(world), **overrides}
+    r = post(client, world, "exporter_my", f"/notifications/{notification_id}/movements", body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def scan(
+    client: TestClient, world: DemoWorld, who: str, qr_text: str, office: str, direction: str
+) -> dict[str, Any]:
+    r = post(
+        client, world, who, "/scans", {"qr_text": qr_text, "office": office, "direction": direction}
+    )
+    assert r.status_code == 200, r.text
     return r.json()

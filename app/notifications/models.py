@@ -63,6 +63,8 @@ class Notification(Base):
     valid_from: Mapped[date | None]  # block 20: the window every consent allows
     valid_to: Mapped[date | None]
     status_reason: Mapped[str | None] = mapped_column(String(2000))
+    #: Signed QR payload of the consented notification, made once (stable PDFs).
+    qr_text: Mapped[str | None] = mapped_column(String(4096))
     created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

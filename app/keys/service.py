@@ -1,0 +1,85 @@
+"""Signing and the published trust material.
+
+The key folder (``BASELTRACK_KEY_DIR``) is shared by every process of the service; the key set is
+re-read only when its file changes, so a rotation by ``baseltrack keys rotate`` is seen at once by
+all workers without restarts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.movements.models import DocumentRevocation
+from manifests.claims import ManifestClaims
+from manifests.errors import KeyStoreError
+from manifests.keys import KeySet, KeyStore, SigningKey
+from manifests.payload import encode
+from manifests.revocation import RevocationList
+
+
+@dataclass
+class Signer:
+    """Signs payloads with the active key of an issuing authority (issued on first use)."""
+
+    store: KeyStore
+    _keyset: KeySet | None = None
+    _stamp: float = -1.0
+    _keys: dict[str, SigningKey] = field(default_factory=dict)
+
+    @classmethod
+    def at(cls, folder: Path) -> Signer:
+        return cls(KeyStore(folder))
+
+    def keyset(self) -> KeySet:
+        try:
+            stamp = os.stat(self.store.keyset_path).st_mtime_ns
+        except FileNotFoundError:
+            stamp = 0
+        if self._keyset is None or stamp != self._stamp:
+            self._keyset, self._stamp, self._keys = self.store.keyset(), stamp, {}
+        return self._keyset
+
+    def key_for(self, issuer: str, country: str) -> SigningKey:
+        self.keyset()  # drops cached private keys after a rotation
+        if issuer not in self._keys:
+            try:
+                key = self.store.active_key(issuer)
+            except KeyStoreError:
+                try:
+                    key = self.store.issue(issuer, country)
+                except KeyStoreError:  # another process issued it first
+                    key = self.store.active_key(issuer)
+            self._keys[issuer] = key
+        return self._keys[issuer]
+
+    def sign(self, claims: ManifestClaims, country: str) -> str:
+        return encode(claims, self.key_for(claims.issuer, country))
+
+
+def revocation_list(*, session: Session) -> RevocationList:
+    rows = session.scalars(select(DocumentRevocation).order_by(DocumentRevocation.id))
+    result = RevocationList()
+    for row in rows:
+        result = result.with_entry(row.doc_id, row.revision, row.reason, row.revoked_at)  # type: ignore[arg-type]
+    return result
+
+
+def revoke_document(*, session: Session, doc_id: str, revision: int | None, reason: str) -> None:
+    session.add(DocumentRevocation(doc_id=doc_id, revision=revision, reason=reason))
+    session.flush()
+
+
+def get_signer(request: Request) -> Signer:
+    """The app's signer (one per process; all processes share the key folder)."""
+    signer: Signer = request.app.state.signer
+    return signer
+
+
+SignerDep = Annotated[Signer, Depends(get_signer)]
