@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import get_settings
 from app.core.db import make_engine, make_session_factory, unit_of_work
 from app.core.migrate import upgrade
+from manifests.keys import KeyStore
 
 cli = typer.Typer(
     help="BaselTrack: electronic manifests for transboundary movements of waste.",
@@ -18,6 +20,8 @@ cli = typer.Typer(
 )
 audit_cli = typer.Typer(help="The audit trail.", no_args_is_help=True)
 cli.add_typer(audit_cli, name="audit")
+keys_cli = typer.Typer(help="Signing keys of the issuing authorities.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
 
 
 def _factory() -> sessionmaker[Session]:
@@ -90,6 +94,59 @@ def audit_verify() -> None:
         report = verify(session=session)
     typer.echo(json.dumps(report.as_dict(), indent=2))
     raise typer.Exit(0 if report.intact else 1)
+
+
+def _store() -> KeyStore:
+    return KeyStore(get_settings().key_dir)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """Print the key set (kid, issuer, country, validity, status)."""
+    typer.echo(_store().keyset().to_json())
+
+
+@keys_cli.command("rotate")
+def keys_rotate(
+    issuer: Annotated[str, typer.Argument(help="Authority code, e.g. MY-DOE")],
+    country: Annotated[str | None, typer.Option(help="Country, for an issuer's first key")] = None,
+) -> None:
+    """New active key for an issuer; the old one is retired (its documents verify until expiry)."""
+    from manifests.errors import KeyStoreError
+
+    store = _store()
+    try:
+        key = store.rotate(issuer)
+    except KeyStoreError:
+        if not country:
+            raise typer.BadParameter(f"{issuer} has no key yet: give --country") from None
+        key = store.issue(issuer, country)
+    typer.echo(f"{issuer}: new active key {key.kid.hex()}")
+
+
+@keys_cli.command("revoke")
+def keys_revoke(kid: Annotated[str, typer.Argument(help="Key id (hex)")]) -> None:
+    """Revoke a key: nothing it signed verifies any more."""
+    entry = _store().revoke(kid)
+    typer.echo(f"revoked {entry.kid.hex()} of {entry.issuer}")
+
+
+@cli.command()
+def verify(
+    path_or_text: Annotated[str, typer.Argument(help="A PNG/JPEG photo, a PDF, or the BT1: text")],
+    keyset: Annotated[
+        Path | None, typer.Option(help="Cached key set JSON (default: the key folder's)")
+    ] = None,
+    revocations: Annotated[Path | None, typer.Option(help="Cached revocation list JSON")] = None,
+) -> None:
+    """Verify a document offline; print a JSON verdict; exit 0 only if authentic and unexpired."""
+    from manifests.scan import verify_command
+
+    code, verdict = verify_command(
+        path_or_text, keyset or get_settings().key_dir / "keyset.json", revocations
+    )
+    typer.echo(json.dumps(verdict, indent=2, default=str))
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -16,7 +16,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import ACCOUNTS, DemoWorld
-from tests.factories import bearer, consent_body, consented_notification, file_notification, post
+from tests.factories import (
+    bearer,
+    consent_body,
+    consented_notification,
+    create_movement,
+    file_notification,
+    movement_body,
+    post,
+    scan,
+)
 
 ALL = [suffix for suffix, *_ in ACCOUNTS]
 ON_ROUTE_READERS = {
@@ -33,7 +42,9 @@ ON_ROUTE_READERS = {
 
 
 def _to(client: TestClient, world: DemoWorld, state: str) -> dict[str, Any]:
-    """A MY→SG→KR notification in the given state."""
+    """A MY→SG→KR notification in the given state (``movement_*``: with a movement in it)."""
+    if state.startswith("movement_"):
+        return _with_movement(client, world, state.removeprefix("movement_"))
     if state == "consented":
         return consented_notification(client, world)
     n = file_notification(client, world)
@@ -52,6 +63,30 @@ def _to(client: TestClient, world: DemoWorld, state: str) -> dict[str, Any]:
     for who, step, body in script[:steps]:
         assert post(client, world, who, f"{path}/{step}", body).status_code == 200
     return n
+
+
+def _with_movement(client: TestClient, world: DemoWorld, state: str) -> dict[str, Any]:
+    n = consented_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    steps = ["announced", "in_transit", "received"]
+    wanted = steps[: steps.index(state) + 1] if state in steps else []
+    if "announced" in wanted:
+        post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
+    if "in_transit" in wanted:
+        scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
+    if "received" in wanted:
+        post(
+            client,
+            world,
+            "facility_kr",
+            f"/movements/{m['id']}/receipt",
+            {
+                "received_on": date.today().isoformat(),
+                "quantity_received": "19.8",
+                "accepted": True,
+            },
+        )
+    return {**n, "movement": m}
 
 
 @dataclass
@@ -169,6 +204,108 @@ CASES = [
         {"exporter_my", "authority_my"},
         lambda w: {"reason": "All shipments done"},
     ),
+    Case("movement read", "GET", "/movements/{mid}", "movement_created", ON_ROUTE_READERS),
+    Case(
+        "movement revisions",
+        "GET",
+        "/movements/{mid}/revisions",
+        "movement_created",
+        ON_ROUTE_READERS,
+    ),
+    Case(
+        "movement pdf", "GET", "/movements/{mid}/document.pdf", "movement_created", ON_ROUTE_READERS
+    ),
+    Case(
+        "movement list",
+        "GET",
+        "/notifications/{id}/movements",
+        "movement_created",
+        ON_ROUTE_READERS,
+    ),
+    Case(
+        "movement zip",
+        "GET",
+        "/notifications/{id}/movements/documents.zip",
+        "movement_created",
+        ON_ROUTE_READERS,
+    ),
+    Case(
+        "notification pdf", "GET", "/notifications/{id}/document.pdf", "consented", ON_ROUTE_READERS
+    ),
+    Case(
+        "create movement",
+        "POST",
+        "/notifications/{id}/movements",
+        "consented",
+        {"exporter_my"},
+        lambda w: movement_body(w),
+    ),
+    Case(
+        "correct movement",
+        "PATCH",
+        "/movements/{mid}",
+        "movement_announced",
+        {"exporter_my"},
+        lambda w: {"reason": "Weighbridge", "quantity": "19.9"},
+    ),
+    Case("announce", "POST", "/movements/{mid}/announce", "movement_created", {"exporter_my"}),
+    Case(
+        "hand over",
+        "POST",
+        "/movements/{mid}/hand-over",
+        "movement_announced",
+        {"carrier_my", "exporter_my"},
+        lambda w: {
+            "party_id": w.parties["my_carrier"],
+            "means_of_transport": "R",
+            "transferred_on": date.today().isoformat(),
+        },
+    ),
+    Case(
+        "receipt",
+        "POST",
+        "/movements/{mid}/receipt",
+        "movement_in_transit",
+        {"facility_kr"},
+        lambda w: {
+            "received_on": date.today().isoformat(),
+            "quantity_received": "19.8",
+            "accepted": True,
+        },
+    ),
+    Case(
+        "certificate",
+        "POST",
+        "/movements/{mid}/certificate",
+        "movement_received",
+        {"facility_kr"},
+        lambda w: {"completed_on": date.today().isoformat(), "operation": "R4"},
+    ),
+    Case(
+        "cancel",
+        "POST",
+        "/movements/{mid}/cancel",
+        "movement_created",
+        {"exporter_my"},
+        lambda w: {"reason": "Not needed"},
+    ),
+    Case(
+        "return",
+        "POST",
+        "/movements/{mid}/return",
+        "movement_in_transit",
+        {"authority_my", "authority_kr"},
+        lambda w: {"kind": "return", "reason": "Cannot be completed"},
+    ),
+    Case(
+        "scan",
+        "POST",
+        "/scans",
+        "movement_announced",
+        {"customs_my", "customs_kr", "customs_th"},
+        lambda w: {"qr_text": "BT1:X", "office": "MYPKG", "direction": "exit"},
+    ),
+    Case("overdue", "GET", "/movements/overdue", None, set(ALL)),
     Case("list accounts", "GET", "/accounts", None, {"admin"}),
     Case(
         "create account",
@@ -236,13 +373,20 @@ def _observe(client: TestClient, world: DemoWorld, n: dict[str, Any] | None) -> 
     if n is None:
         return (chain["events"],)
     got = client.get(f"/notifications/{n['id']}", headers=bearer(world.tokens["exporter_my"]))
-    return chain["events"], got.json()["status"], got.json()["version"]
+    seen = [chain["events"], got.json()["status"], got.json()["version"]]
+    if "movement" in n:
+        m = client.get(
+            f"/movements/{n['movement']['id']}", headers=bearer(world.tokens["exporter_my"])
+        ).json()
+        seen += [m["status"], m["version"], m["revision"]]
+    return tuple(seen)
 
 
 def _fill(path: str, world: DemoWorld, n: dict[str, Any] | None, rid: int | None) -> str:
     return path.format(
         id=n["id"] if n else 0,
         rid=rid or 0,
+        mid=n["movement"]["id"] if n and "movement" in n else 0,
         carrier=world.accounts["carrier_my"],
         kr_authority=world.authorities["KR-MOE"],
     )
@@ -272,6 +416,8 @@ def test_only_the_right_accounts_may_act(client: TestClient, world: DemoWorld, c
         assert r.headers["content-type"] == "application/problem+json"
         assert _observe(client, world, n) == before, f"{who}'s refused request changed something"
 
+    if case.allowed == set(ALL):
+        return
     allowed = sorted(case.allowed)[0]
     r = client.request(case.method, path, json=body, headers=bearer(world.tokens[allowed]))
     assert r.status_code in case.expect, f"{allowed} got {r.status_code}: {r.text}"

@@ -1,0 +1,194 @@
+"""Border scans: forged, re-used or misplaced documents get a clear verdict, never a 500."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.demo import DemoWorld
+from manifests.claims import ManifestClaims
+from manifests.keys import SigningKey
+from manifests.payload import encode
+from tests.factories import consented_notification, create_movement, post, scan
+
+
+@pytest.fixture
+def movement(client: TestClient, world: DemoWorld) -> dict[str, Any]:
+    n = consented_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    r = post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
+    assert r.status_code == 200
+    return r.json()
+
+
+def _flagged(result: dict[str, Any], *words: str) -> None:
+    assert result["verdict"] == "flagged", result
+    text = " ".join(result["reasons"])
+    for word in words:
+        assert word in text, (word, result["reasons"])
+
+
+def test_valid_exit_records_the_crossing(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    result = scan(client, world, "customs_my", movement["qr_text"], "MYPKG", "exit")
+    assert result["verdict"] == "valid" and result["authentic"] and result["crossing_recorded"]
+    assert result["consent_valid_today"] and result["on_route"] and result["expected_here"]
+    assert result["shipment"] == "1/12" and result["quantity"] == "19.800"
+
+
+def test_scanned_again_at_the_same_border_is_flagged(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    scan(client, world, "customs_my", movement["qr_text"], "MYPKG", "exit")
+    _flagged(
+        scan(client, world, "customs_my", movement["qr_text"], "MYPKG", "exit"), "already scanned"
+    )
+
+
+def test_state_not_on_the_route_is_flagged(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    result = scan(client, world, "customs_th", movement["qr_text"], "THLCH", "entry")
+    _flagged(result, "TH is not on the consented route")
+    assert result["on_route"] is False and result["crossing_recorded"] is False
+
+
+def test_wrong_office_and_direction_are_flagged(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    _flagged(
+        scan(client, world, "customs_my", movement["qr_text"], "MYJHB", "exit"),
+        "not the notified customs office",
+    )
+    _flagged(
+        scan(client, world, "customs_kr", movement["qr_text"], "KRPUS", "exit"),
+        "expected a entry scan",
+    )
+
+
+def test_cancelled_document_is_flagged(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    post(
+        client,
+        world,
+        "exporter_my",
+        f"/movements/{movement['id']}/cancel",
+        {"reason": "Not needed"},
+    )
+    _flagged(scan(client, world, "customs_my", movement["qr_text"], "MYPKG", "exit"), "cancelled")
+
+
+def test_completed_movement_document_reused_is_flagged(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    scan(client, world, "customs_my", movement["qr_text"], "MYPKG", "exit")
+    post(
+        client,
+        world,
+        "facility_kr",
+        f"/movements/{movement['id']}/receipt",
+        {"received_on": date.today().isoformat(), "quantity_received": "19.8", "accepted": True},
+    )
+    post(
+        client,
+        world,
+        "facility_kr",
+        f"/movements/{movement['id']}/certificate",
+        {"completed_on": date.today().isoformat(), "operation": "R4"},
+    )
+    _flagged(scan(client, world, "customs_kr", movement["qr_text"], "KRPUS", "entry"), "completed")
+
+
+def test_tampered_text_fails_the_signature(
+    client: TestClient, world: DemoWorld, movement: dict
+) -> None:
+    text = movement["qr_text"]
+    i = len(text) // 2
+    tampered = text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1 :]
+    result = scan(client, world, "customs_my", tampered, "MYPKG", "exit")
+    assert result["authentic"] is False and result["verdict"] == "flagged"
+    assert result["crossing_recorded"] is False
+
+
+def test_foreign_key_is_not_trusted(client: TestClient, world: DemoWorld, movement: dict) -> None:
+    forger = SigningKey.generate("MY-DOE", "MY")
+    claims = ManifestClaims(
+        kind="M",
+        doc_id=movement["document_no"],
+        revision=1,
+        notification_no="MY-2026-000001",
+        shipment_no=1,
+        shipments_total=12,
+        waste_codes=("A1160",),
+        quantity=Decimal(movement["quantity"]),
+        unit="t",
+        route=("MY", "KR"),
+        valid_from=date.today(),
+        valid_to=date.today() + timedelta(days=30),
+        issuer="MY-DOE",
+        issued_at=datetime.now(UTC).replace(microsecond=0),
+    )
+    result = scan(client, world, "customs_my", encode(claims, forger), "MYPKG", "exit")
+    assert result["authentic"] is False and result["signature_status"] == "unknown_key"
+
+
+@pytest.mark.parametrize("text", ["BT1:", "BT1:%%%%", "HC1:NCFOXN", "BT1:" + "A" * 4000, "garbage"])
+def test_corrupt_or_truncated_text_gets_a_verdict(
+    client: TestClient, world: DemoWorld, movement: dict, text: str
+) -> None:
+    result = scan(client, world, "customs_my", text, "MYPKG", "exit")
+    assert result["authentic"] is False and result["verdict"] == "flagged"
+    assert result["reasons"]
+
+
+def test_truncated_real_document(client: TestClient, world: DemoWorld, movement: dict) -> None:
+    result = scan(client, world, "customs_my", movement["qr_text"][:-20], "MYPKG", "exit")
+    assert result["authentic"] is False
+
+
+def test_oversize_and_malformed_requests_are_problems(client: TestClient, world: DemoWorld) -> None:
+    r = post(
+        client,
+        world,
+        "customs_my",
+        "/scans",
+        {"qr_text": "BT1:" + "A" * 9000, "office": "MYPKG", "direction": "exit"},
+    )
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
+    r = post(
+        client,
+        world,
+        "customs_my",
+        "/scans",
+        {"qr_text": "BT1:X", "office": "my pkg", "direction": "sideways"},
+    )
+    assert {e["field"] for e in r.json()["errors"]} == {"office", "direction"}
+
+
+def test_only_customs_may_scan(client: TestClient, world: DemoWorld, movement: dict) -> None:
+    r = post(
+        client,
+        world,
+        "inspector_my",
+        "/scans",
+        {"qr_text": movement["qr_text"], "office": "MYPKG", "direction": "exit"},
+    )
+    assert r.status_code == 403
+
+
+def test_flagged_scans_are_kept_for_inspectors(
+    client: TestClient, world: DemoWorld, movement: dict, session: Any
+) -> None:
+    from sqlalchemy import select
+
+    from app.scans.models import Scan
+
+    scan(client, world, "customs_th", movement["qr_text"], "THLCH", "entry")
+    kept = session.scalars(select(Scan).where(Scan.flagged.is_(True))).all()
+    assert len(kept) == 1 and kept[0].doc_id == movement["document_no"] and kept[0].country == "TH"
