@@ -149,5 +149,49 @@ def verify(
     raise typer.Exit(code)
 
 
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Deliver what is due now, then stop")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds")] = 2.0,
+) -> None:
+    """Deliver the outbox: consent data to customs, events to webhooks (retries, parking)."""
+    import time
+
+    import httpx
+
+    from app.outbox.delivery import make_deliver
+    from app.outbox.service import run_once
+
+    settings, factory = get_settings(), _factory()
+    with httpx.Client() as client:
+        deliver = make_deliver(settings, client)
+        while True:
+            report = run_once(factory=factory, deliver=deliver, settings=settings)
+            if report.delivered or report.retried or report.parked:
+                typer.echo(
+                    f"delivered {report.delivered}, to retry {report.retried}, "
+                    f"parked {report.parked}"
+                )
+            for error in report.errors:
+                typer.echo(f"  parked {error}", err=True)
+            if once:
+                return
+            time.sleep(interval)
+
+
+@cli.command()
+def screen(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Declarations file")],
+    format: Annotated[str, typer.Option(help="csv | xml (ASYCUDA SAD) | json (NDJSON) | wco-json")],
+    country: Annotated[str | None, typer.Option(help="Office country (XML lacks it)")] = None,
+    chunk: Annotated[int, typer.Option(help="Declarations per transaction")] = 500,
+) -> None:
+    """Stream a declarations file: store each once, screen it, keep flags; print a summary."""
+    from app.customs.screen_file import screen_file
+
+    summary = screen_file(file, fmt=format, country=country, factory=_factory(), chunk=chunk)
+    typer.echo(json.dumps(summary, indent=2))
+
+
 def main() -> None:
     cli()

@@ -11,7 +11,8 @@ from app.consents.api import jobs as jobs_router
 from app.consents.api import router as consents_router
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine, make_session_factory
-from app.core.problems import install_problem_handlers
+from app.core.problems import PROBLEM_RESPONSES, install_problem_handlers
+from app.customs.api import router as customs_router
 from app.keys.api import router as keys_router
 from app.keys.service import Signer
 from app.movements.api import router as movements_router
@@ -19,6 +20,7 @@ from app.notifications.api import router as notifications_router
 from app.parties.api import router as parties_router
 from app.reference.api import router as reference_router
 from app.scans.api import router as scans_router
+from app.webhooks.api import router as webhooks_router
 
 DESCRIPTION = """
 Electronic notifications, consents and movement documents for transboundary movements of
@@ -32,7 +34,9 @@ accept `If-Match` with the version (ETag) last read.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="BaselTrack", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(
+        title="BaselTrack", version="0.1.0", description=DESCRIPTION, responses=PROBLEM_RESPONSES
+    )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
@@ -54,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         movements_router,
         scans_router,
         keys_router,
+        customs_router,
+        webhooks_router,
         jobs_router,
         audit_router,
     ):

@@ -115,7 +115,7 @@ class ConsentMessage(Model):
     consignee: Trader
     states: tuple[RouteState, ...] = Field(min_length=2)
     waste_codes: tuple[str, ...] = Field(min_length=1)
-    hs_code: HsCode
+    hs_code: HsCode | None = None
     total_quantity: Decimal = Field(gt=0)
     unit: Literal["kg", "t", "m3"]
     shipments_consented: int = Field(ge=1)

@@ -61,6 +61,8 @@ class PushResult:
     status_code: int | None
     attempts: int
     error: str | None = None
+    #: Seconds the receiver asked us to wait (``Retry-After``), for a caller that retries later.
+    retry_after: float | None = None
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -142,7 +144,8 @@ class RestJsonClient:
             return PushResult(True, status, attempts)
         if response is not None and not _retryable(response):
             error = f"HTTP {status}: refused by customs, not retried: {response.text[:200]}"
-        return PushResult(False, status, attempts, error)
+        wait = retry_after_seconds(response.headers.get("Retry-After")) if response else None
+        return PushResult(False, status, attempts, error, wait)
 
     def pull(self, cursor: str | None) -> tuple[list[CustomsDeclaration | RowError], str | None]:
         """One page of ``GET /declarations?cursor=``; bad items come back as RowError (index)."""

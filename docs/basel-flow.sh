@@ -25,7 +25,7 @@ N=$(call exporter_my POST /notifications "{
   \"designation\": \"Spent lead-acid batteries, whole, undrained\",
   \"physical_characteristics\": [\"2\", \"5\"],
   \"waste\": {\"basel_code\": \"A1160\", \"y_codes\": [\"Y31\", \"Y34\"], \"h_codes\": [\"H8\", \"H11\"],
-            \"un_class\": \"8\", \"un_number\": \"2794\", \"hs_code\": \"854810\"},
+            \"un_class\": \"8\", \"un_number\": \"2794\", \"hs_code\": \"854911\"},
   \"route\": [{\"country\": \"MY\", \"point_of_exit\": \"Port Klang\"},
             {\"country\": \"SG\", \"point_of_entry\": \"Pasir Panjang\", \"point_of_exit\": \"Pasir Panjang\"},
             {\"country\": \"KR\", \"point_of_entry\": \"Busan\"}],

@@ -50,7 +50,7 @@ def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]
             "h_codes": ["H8", "H11"],
             "un_class": "8",
             "un_number": "2794",
-            "hs_code": "854810",
+            "hs_code": "854911",
             "eu_code": "16 06 01*",
         },
         "route": [

@@ -28,3 +28,13 @@ def awaiting_decisions(session: Session) -> list[Notification]:
         select(Notification).where(Notification.status.in_(["acknowledged", "consented"]))
     )
     return list(session.scalars(stmt))
+
+
+def open_procedures(session: Session) -> list[Notification]:
+    """Notifications in which someone still has to act before a deadline."""
+    stmt = _with_children(
+        select(Notification).where(
+            Notification.status.in_(["submitted", "transmitted", "acknowledged"])
+        )
+    )
+    return list(session.scalars(stmt))

@@ -87,6 +87,27 @@ def _change(
             **{k: v for k, v in values.items() if k in ("conditions", "reasons")},
         },
     )
+    if event in _ANNOUNCED:
+        from app.webhooks.service import publish
+
+        publish(
+            session=session,
+            event="notification.decided",
+            notification=n,
+            data={
+                "notification_id": n.id,
+                "number": n.number,
+                "country": d.country,
+                "capacity": d.capacity,
+                "decision": d.status,
+            },
+        )
+
+
+#: Decisions that subscribers hear of as ``notification.decided``.
+_ANNOUNCED = frozenset(
+    {DecisionEvent.CONSENT, DecisionEvent.OBJECT, DecisionEvent.TACIT, DecisionEvent.WITHDRAW}
+)
 
 
 def _require_deciding(n: Notification) -> None:
@@ -280,6 +301,47 @@ class DueReport:
     tacit_consents: list[str] = field(default_factory=list)
     consented: list[str] = field(default_factory=list)
     expired: list[str] = field(default_factory=list)
+    deadline_events: int = 0
+
+
+#: A deadline this close (calendar days) is announced as near.
+NEAR_DAYS = 3
+
+
+def announce_deadlines(*, session: Session, today: date) -> int:
+    """``deadline.near`` / ``deadline.passed`` once per action and due date (deduplicated)."""
+    from app.webhooks.service import publish
+
+    queued = 0
+    for n in repository.open_procedures(session):
+        for action in notifications.actions_for(session, n, today):
+            if action.due is None:
+                continue
+            kind = (
+                "passed"
+                if action.due < today
+                else "near"
+                if (action.due - today).days <= NEAR_DAYS
+                else None
+            )
+            if kind is None:
+                continue
+            queued += publish(
+                session=session,
+                event=f"deadline.{kind}",
+                notification=n,
+                dedupe=f"deadline:{n.id}:{action.actor.value}:{action.country}:{action.action}:"
+                f"{action.due}:{kind}",
+                data={
+                    "notification_id": n.id,
+                    "number": n.number,
+                    "actor": action.actor.value,
+                    "country": action.country,
+                    "action": action.action,
+                    "due": action.due.isoformat(),
+                },
+            )
+    return queued
 
 
 def apply_due(*, session: Session, today: date | None = None) -> DueReport:
@@ -311,4 +373,5 @@ def apply_due(*, session: Session, today: date | None = None) -> DueReport:
         notifications.complete_if_ready(session=session, n=n, account=None)
         if n.status == NotificationStatus.CONSENTED:
             report.consented.append(n.number)
+    report.deadline_events = announce_deadlines(session=session, today=today)
     return report

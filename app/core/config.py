@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     #: Allow webhook/customs targets on private or loopback addresses (tests need it).
     allow_private_targets: bool = False
+    #: Outbox delivery: attempts before a message is parked, backoff base and cap in seconds.
+    outbox_max_attempts: int = 8
+    outbox_backoff_base: float = 2.0
+    outbox_backoff_cap: float = 600.0
+    #: Timeout of one delivery attempt (customs systems and webhooks), seconds.
+    delivery_timeout: float = 5.0
 
 
 @lru_cache

@@ -12,7 +12,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -26,6 +33,53 @@ from app.core.errors import (
 
 log = logging.getLogger("baseltrack")
 PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemFieldError(BaseModel):
+    """One broken rule on one input field (``field`` is a dotted path: ``route.1.country``)."""
+
+    field: str
+    rule: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: the body of every error response (documentation only).
+
+    Extra members (``step``, ``actor``, ``may_trigger``...) are allowed, as RFC 9457 permits.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    rule: str | None = None
+    source: str | None = None
+    errors: list[ProblemFieldError] = []
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "model": Problem,
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+#: Error responses every operation may give; passed to ``FastAPI(responses=...)`` so the schema
+#: documents them (status, ``application/problem+json`` and the body) for every route.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _problem("The body is not parseable (e.g. not UTF-8 JSON)"),
+    401: _problem("No valid token: send `Authorization: Bearer <token>`"),
+    403: _problem("Your role or jurisdiction does not allow this"),
+    404: _problem("No such object (or not visible to you)"),
+    409: _problem("Stale version, repeated unique value or step not allowed in this state"),
+    422: _problem("Invalid input or refused by a legal rule; `errors` names each field"),
+    503: _problem("The database is not reachable; nothing was saved"),
+}
 
 
 def problem_response(error: BaselTrackError, request: Request) -> JSONResponse:
@@ -95,6 +149,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             request,
         )
 
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        log.info("value the database cannot store: %s", getattr(exc, "orig", exc))
+        return problem_response(
+            InvalidInput(
+                "A value in the request cannot be stored: ids and counts must lie between "
+                "-2147483648 and 2147483647, text must not contain the NUL character (\\u0000) "
+                "and must fit its field's maximum length. Nothing was saved.",
+                rule="storable_value",
+            ),
+            request,
+        )
+
+    @app.exception_handler(InterfaceError)  # psycopg: a connection closed under the request
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: DBAPIError) -> JSONResponse:
         log.warning("database unavailable: %s", exc.orig)

@@ -165,6 +165,45 @@ def _audit(
     )
 
 
+#: Movement steps → webhook event type (hand-overs and corrections are not announced).
+_EVENT_TYPES = {
+    MovementEvent.ANNOUNCE: "movement.announced",
+    MovementEvent.RECEIVE: "movement.received",
+    MovementEvent.REJECT: "movement.rejected",
+    MovementEvent.CERTIFY: "movement.certified",
+    MovementEvent.CANCEL: "movement.cancelled",
+    MovementEvent.RETURN: "movement.return_required",
+    MovementEvent.CROSS: "movement.crossed",
+}
+#: Steps customs systems hear of, with the status they are told.
+_CUSTOMS_STATUS = {MovementEvent.ANNOUNCE: "announced", MovementEvent.CANCEL: "cancelled"}
+
+
+def announce_change(
+    session: Session, m: Movement, event: MovementEvent, data: dict[str, Any] | None = None
+) -> None:
+    """Queue the webhook events and customs messages a step causes (same transaction)."""
+    from app.customs.service import push_movement
+    from app.webhooks.service import publish
+
+    if event not in _EVENT_TYPES:
+        return
+    n = notification_repository.get(session, m.notification_id)
+    publish(
+        session=session,
+        event=_EVENT_TYPES[event],
+        notification=n,
+        data={
+            "movement_id": m.id,
+            "document_no": m.document_no,
+            "status": m.status,
+            **(data or {}),
+        },
+    )
+    if event in _CUSTOMS_STATUS and n is not None:
+        push_movement(session=session, m=m, n=n, status=_CUSTOMS_STATUS[event])
+
+
 def _step(
     session: Session,
     account: Account | None,
@@ -180,6 +219,7 @@ def _step(
     m.updated_at = utcnow()
     session.flush()
     _audit(session, account, m, event.value, before, extra)
+    announce_change(session, m, event)
 
 
 # --- creation ----------------------------------------------------------------------------------

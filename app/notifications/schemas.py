@@ -58,7 +58,7 @@ class WasteIn(BaseModel):
     un_class: str | None = Field(None, examples=["8"])
     un_number: str | None = Field(None, examples=["2794"])
     un_shipping_name: str | None = Field(None, max_length=300)
-    hs_code: str | None = Field(None, examples=["854810"])
+    hs_code: str | None = Field(None, examples=["854911"])
 
 
 class CustomsOfficesIn(BaseModel):

@@ -144,6 +144,41 @@ def apply_event(
         before=before,
         after={**snapshot(n), **(extra or {}), **({"reason": reason} if reason else {})},
     )
+    announce_change(session=session, n=n, event=event)
+
+
+#: Notification steps → webhook event type; and the consent status customs systems must know.
+_EVENT_TYPES = {
+    NotificationEvent.SUBMIT: "notification.submitted",
+    NotificationEvent.TRANSMIT: "notification.transmitted",
+    NotificationEvent.REFUSE: "notification.refused",
+    NotificationEvent.ACKNOWLEDGE: "notification.acknowledged",
+    NotificationEvent.COMPLETE: "notification.consented",
+    NotificationEvent.OBJECT: "notification.objected",
+    NotificationEvent.WITHDRAW: "notification.withdrawn",
+    NotificationEvent.EXPIRE: "notification.expired",
+    NotificationEvent.CLOSE: "notification.closed",
+}
+_CUSTOMS_STATUS = {
+    NotificationEvent.COMPLETE: "consented",
+    NotificationEvent.WITHDRAW: "withdrawn",
+    NotificationEvent.EXPIRE: "expired",
+}
+
+
+def announce_change(*, session: Session, n: Notification, event: NotificationEvent) -> None:
+    """Queue the webhook events and the customs consent data a step causes (same transaction)."""
+    from app.customs.service import push_consent
+    from app.webhooks.service import publish
+
+    publish(
+        session=session,
+        event=_EVENT_TYPES[event],
+        notification=n,
+        data={"notification_id": n.id, "number": n.number, "status": n.status},
+    )
+    if event in _CUSTOMS_STATUS:
+        push_consent(session=session, n=n, status=_CUSTOMS_STATUS[event])
 
 
 # --- filing ------------------------------------------------------------------------------------

@@ -140,7 +140,33 @@ def scan(
                 "direction": data.direction,
             },
         )
+        from app.movements.service import announce_change
+
+        announce_change(
+            session,
+            m,
+            MovementEvent.CROSS,
+            {"country": account.country, "office": data.office, "direction": data.direction},
+        )
     else:
+        from app.screening.service import flag_scan
+
+        flag_scan(
+            session=session,
+            scan_id=record.id,
+            country=account.country,
+            reasons=reasons,
+            notification=notifications.get(session, record.notification_id)
+            if record.notification_id
+            else None,
+            movement_id=record.movement_id,
+            evidence={
+                "office": data.office,
+                "direction": data.direction,
+                "doc_id": record.doc_id,
+                "signature_status": checked.status,
+            },
+        )
         audit.record(
             session=session,
             actor=account,

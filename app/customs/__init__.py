@@ -1,0 +1,1 @@
+"""Customs exchange: declarations received from national systems, and where consent data goes."""

@@ -1,0 +1,47 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import Base, utcnow
+
+
+class FlagRecord(Base):
+    """A red flag (from declaration screening or a border scan) and the case it becomes."""
+
+    __tablename__ = "flags"
+    __table_args__ = (Index("ix_flags_country_status", "country", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(12))  # "declaration" | "scan"
+    declaration_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("customs_declarations.id"), index=True
+    )
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"))
+    rule_id: Mapped[str] = mapped_column(String(10), index=True)
+    severity: Mapped[str] = mapped_column(String(10), index=True)
+    explanation: Mapped[str] = mapped_column(String(2000))
+    evidence: Mapped[dict[str, Any]]
+    country: Mapped[str] = mapped_column(String(2))
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # the case
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    outcome: Mapped[dict[str, Any] | None]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class FlagComment(Base):
+    __tablename__ = "flag_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("flags.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    body: Mapped[str] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
