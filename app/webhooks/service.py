@@ -66,10 +66,12 @@ def unsubscribe(*, session: Session, account: Account, subscription_id: int) -> 
 
 
 def _may_see(account: Account, notification: Notification | None, country: str | None) -> bool:
+    """Whoever may see the notification; and customs and inspectors of the state where a flag
+    was raised, even when that state is not on the route (that is the point of the flag)."""
     from app.notifications.service import caller_of, scope_of
 
-    if notification is not None:
-        return can_view(caller_of(account), scope_of(notification))
+    if notification is not None and can_view(caller_of(account), scope_of(notification)):
+        return True
     return country == account.country and account.role in (Role.CUSTOMS, Role.INSPECTOR)
 
 
