@@ -7,8 +7,10 @@ from fastapi import FastAPI
 from app.accounts.api import router as accounts_router
 from app.audit.api import router as audit_router
 from app.authorities.api import router as authorities_router
+from app.cases.api import router as cases_router
 from app.consents.api import jobs as jobs_router
 from app.consents.api import router as consents_router
+from app.core.admission import AdmissionLimit, admission_limit
 from app.core.config import Settings, get_settings
 from app.core.db import make_engine, make_session_factory
 from app.core.problems import PROBLEM_RESPONSES, install_problem_handlers
@@ -20,6 +22,8 @@ from app.notifications.api import router as notifications_router
 from app.parties.api import router as parties_router
 from app.reference.api import router as reference_router
 from app.scans.api import router as scans_router
+from app.search.api import router as search_router
+from app.statistics.api import router as statistics_router
 from app.webhooks.api import router as webhooks_router
 
 DESCRIPTION = """
@@ -43,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(engine)
     app.state.signer = Signer.at(settings.key_dir)
     install_problem_handlers(app)
+    app.add_middleware(AdmissionLimit, limit=admission_limit(engine))
 
     @app.get("/health", tags=["meta"], summary="Liveness (no authentication)")
     def health() -> dict[str, str]:
@@ -60,6 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         keys_router,
         customs_router,
         webhooks_router,
+        cases_router,
+        search_router,
+        statistics_router,
         jobs_router,
         audit_router,
     ):

@@ -26,7 +26,7 @@ class Movement(Base):
     version: Mapped[int] = mapped_column(default=1)
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))  # block 5
     unit: Mapped[str] = mapped_column(String(3))
-    shipment_date: Mapped[date]  # block 6
+    shipment_date: Mapped[date] = mapped_column(index=True)  # block 6
     packaging: Mapped[list[Any]] = mapped_column(default=list)  # block 7
     packages: Mapped[int] = mapped_column(default=0)
     special_handling: Mapped[str | None] = mapped_column(String(500))

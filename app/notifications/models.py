@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, utcnow
@@ -86,7 +86,10 @@ class StateConcerned(Base):
     """Block 15: one state on the route, in order, with its authority and border points."""
 
     __tablename__ = "states_concerned"
-    __table_args__ = (UniqueConstraint("notification_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("notification_id", "position"),
+        Index("ix_states_concerned_route", "country", "capacity", "notification_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int] = mapped_column(

@@ -27,6 +27,13 @@ class FlagRecord(Base):
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
     movement_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # denormalised for search: what an inspector filters and types
+    waste_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    hs_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    office: Mapped[str | None] = mapped_column(String(40), index=True)
+    document_no: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: Party names and document numbers, lower-cased, for free-text search.
+    search_text: Mapped[str] = mapped_column(String(2000), default="")
     # the case
     status: Mapped[str] = mapped_column(String(24), default="open")
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))

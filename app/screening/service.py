@@ -6,9 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.customs.models import DeclarationRecord
+from app.notifications import repository as notifications
 from app.notifications.models import Notification
+from app.parties.models import Party
 from app.screening.config import ScreeningConfig
-from app.screening.domain import Flag
 from app.screening.engine import screen
 from app.screening.models import FlagRecord
 from app.screening.repository import DbContext
@@ -16,10 +17,53 @@ from app.webhooks.service import publish
 from customs_adapters.declaration import CustomsDeclaration
 
 
-def _notification_id(session: Session, number: str | None) -> Notification | None:
-    if not number:
-        return None
-    return session.scalars(select(Notification).where(Notification.number == number)).first()
+def _search_fields(
+    session: Session,
+    n: Notification | None,
+    *,
+    office: str | None,
+    document_no: str | None,
+    hs_code: str | None,
+    names: list[str],
+) -> dict[str, object]:
+    """What inspectors filter on and type, copied onto the flag so a search needs no joins."""
+    waste_code = None
+    words = list(names)
+    if n is not None:
+        waste_code = n.waste.get("basel_code") or n.waste.get("oecd_code")
+        hs_code = hs_code or n.waste.get("hs_code")
+        words += [n.number] + [
+            p.name
+            for pid in (n.notifier_id, n.consignee_id, n.facility_id)
+            if (p := session.get(Party, pid)) is not None
+        ]
+    text = " ".join(dict.fromkeys(w.lower() for w in words if w))[:2000]
+    return {
+        "waste_code": waste_code,
+        "hs_code": hs_code,
+        "office": office or None,
+        "document_no": document_no,
+        "search_text": text,
+    }
+
+
+def _announce(
+    session: Session, flags: list[FlagRecord], n: Notification | None, extra: dict[str, object]
+) -> None:
+    for flag in flags:
+        publish(
+            session=session,
+            event="shipment.flagged",
+            notification=n,
+            country=flag.country,
+            data={
+                "flag_id": flag.id,
+                "rule": flag.rule_id,
+                "severity": flag.severity,
+                "explanation": flag.explanation,
+                **extra,
+            },
+        )
 
 
 def screen_declaration(
@@ -30,12 +74,34 @@ def screen_declaration(
     context: DbContext,
     config: ScreeningConfig,
 ) -> list[FlagRecord]:
-    flags: list[Flag] = screen(declaration, context, config)
-    if not flags:
+    found = screen(declaration, context, config)
+    if not found:
         return []
-    n = _notification_id(session, declaration.notification_number)
+    number = declaration.notification_number
+    n_id = (
+        session.scalar(select(Notification.id).where(Notification.number == number))
+        if number
+        else None
+    )
+    n = notifications.get(session, n_id) if n_id else None
     m = context.movement_record(declaration.movement_id) if declaration.movement_id else None
-    records = [
+    search = _search_fields(
+        session,
+        n,
+        office=record.office,
+        document_no=declaration.movement_id or number or declaration.declaration_id,
+        hs_code=declaration.goods[0].hs_code,
+        names=[
+            declaration.consignor.name,
+            declaration.consignee.name,
+            declaration.declarant.name,
+            declaration.carrier or "",
+            declaration.declaration_id,
+            number or "",
+            declaration.movement_id or "",
+        ],
+    )
+    flags = [
         FlagRecord(
             source="declaration",
             declaration_pk=record.id,
@@ -46,32 +112,15 @@ def screen_declaration(
             country=record.office_country,
             notification_id=n.id if n else None,
             movement_id=m.id if m else None,
+            **search,
         )
-        for f in flags
+        for f in found
     ]
-    session.add_all(records)
-    record.flag_count = len(records)
+    session.add_all(flags)
+    record.flag_count = len(flags)
     session.flush()
-    full = None
-    if n is not None:
-        from app.notifications.repository import get
-
-        full = get(session, n.id)
-    for r in records:
-        publish(
-            session=session,
-            event="shipment.flagged",
-            notification=full,
-            country=record.office_country,
-            data={
-                "flag_id": r.id,
-                "rule": r.rule_id,
-                "severity": r.severity,
-                "explanation": r.explanation,
-                "declaration_id": record.declaration_id,
-            },
-        )
-    return records
+    _announce(session, flags, n, {"declaration_id": record.declaration_id})
+    return flags
 
 
 def flag_scan(
@@ -84,7 +133,16 @@ def flag_scan(
     movement_id: int | None,
     evidence: dict[str, object],
 ) -> FlagRecord:
-    record = FlagRecord(
+    doc = str(evidence.get("doc_id") or "") or None
+    search = _search_fields(
+        session,
+        notification,
+        office=str(evidence.get("office") or ""),
+        document_no=doc,
+        hs_code=None,
+        names=[doc or ""],
+    )
+    flag = FlagRecord(
         source="scan",
         scan_id=scan_id,
         rule_id="B01",
@@ -94,19 +152,9 @@ def flag_scan(
         country=country,
         notification_id=notification.id if notification else None,
         movement_id=movement_id,
+        **search,
     )
-    session.add(record)
+    session.add(flag)
     session.flush()
-    publish(
-        session=session,
-        event="shipment.flagged",
-        notification=notification,
-        country=country,
-        data={
-            "flag_id": record.id,
-            "rule": "B01",
-            "severity": "high",
-            "explanation": record.explanation,
-        },
-    )
-    return record
+    _announce(session, [flag], notification, {"document_no": doc})
+    return flag

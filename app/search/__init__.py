@@ -1,0 +1,1 @@
+"""Search over flagged shipments and movements: filters, sorting, cursor pages, facets, CSV."""

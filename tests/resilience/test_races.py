@@ -1,0 +1,162 @@
+"""Concurrent writers against the real database: consents are never over-consumed and the audit
+chain stays one line.
+
+Each writer is a thread with its own session (``unit_of_work``), as each request has. On
+PostgreSQL a barrier holds every writer just before the lock that should serialise them, so all
+have read the consent before any may write: the overlap is certain, not left to luck. SQLite
+serialises whole transactions (``BEGIN IMMEDIATE``), so there the writers only start together —
+a barrier inside the transaction would wait for writers that cannot begin.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from app.accounts.models import Account
+from app.audit import repository as audit_repository
+from app.audit import service as audit
+from app.audit.models import AuditEvent
+from app.core.db import unit_of_work
+from app.core.errors import BaselTrackError
+from app.demo import DemoWorld
+from app.movements import repository as movement_repository
+from app.movements import service as movements
+from app.movements.models import Movement
+from app.movements.schemas import MovementIn
+from tests.factories import consented_notification, create_movement, movement_body
+
+WRITERS = 6
+
+
+def _hold_before(
+    monkeypatch: pytest.MonkeyPatch,
+    module: Any,
+    name: str,
+    barrier: threading.Barrier,
+    postgres: bool,
+) -> None:
+    """Make every writer wait at ``module.name`` until all have arrived (PostgreSQL only)."""
+    original: Callable[..., None] = getattr(module, name)
+
+    def wait_then_lock(*args: Any, **kwargs: Any) -> None:
+        if postgres:
+            barrier.wait()
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wait_then_lock)
+
+
+def _create_at_once(
+    app: FastAPI, world: DemoWorld, jobs: list[tuple[int, str]], start: threading.Barrier | None
+) -> list[Movement | Exception]:
+    """Run one ``create_movement`` per (notification, quantity) in parallel threads."""
+    outcomes: list[Movement | Exception] = [RuntimeError("did not run")] * len(jobs)
+
+    def create(i: int, notification_id: int, quantity: str) -> None:
+        if start is not None:
+            start.wait()
+        try:
+            with unit_of_work(app.state.session_factory) as s:
+                exporter = s.get(Account, world.accounts["exporter_my"])
+                assert exporter is not None
+                outcomes[i] = movements.create_movement(
+                    session=s,
+                    account=exporter,
+                    signer=app.state.signer,
+                    notification_id=notification_id,
+                    data=MovementIn.model_validate(movement_body(world, quantity=quantity)),
+                )
+        except Exception as exc:  # kept: a loser must fail with a typed error, nothing else
+            outcomes[i] = exc
+
+    threads = [
+        threading.Thread(target=create, args=(i, nid, qty)) for i, (nid, qty) in enumerate(jobs)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a writer hung"
+    return outcomes
+
+
+def _saved(app: FastAPI, notification_id: int) -> tuple[Decimal, list[int]]:
+    with unit_of_work(app.state.session_factory) as s:
+        rows = s.scalars(select(Movement).where(Movement.notification_id == notification_id))
+        saved = list(rows)
+    return sum((m.quantity for m in saved), Decimal(0)), sorted(m.shipment_no for m in saved)
+
+
+@pytest.mark.parametrize(
+    ("already", "each", "rule"),
+    [
+        # 240 t consented, 200 t shipped: room for one more 40 t load, six ask at once
+        (["200"], "40", "shipment.quantity_exceeded"),
+        # 12 shipments consented, 11 made: room for one more shipment, six ask at once
+        (["1"] * 11, "1", "shipment.count_exceeded"),
+    ],
+    ids=["last-quantity", "last-shipment"],
+)
+def test_concurrent_creations_never_exceed_the_consent(
+    app: FastAPI,
+    client: TestClient,
+    world: DemoWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    already: list[str],
+    each: str,
+    rule: str,
+) -> None:
+    postgres = app.state.engine.dialect.name == "postgresql"
+    n = consented_notification(client, world)
+    for quantity in already:
+        create_movement(client, world, n["id"], quantity=quantity)
+    barrier = threading.Barrier(WRITERS, timeout=30)
+    _hold_before(monkeypatch, movement_repository, "lock_notification", barrier, postgres)
+
+    outcomes = _create_at_once(
+        app, world, [(n["id"], each)] * WRITERS, None if postgres else barrier
+    )
+
+    winners = [o for o in outcomes if isinstance(o, Movement)]
+    losers = [o for o in outcomes if not isinstance(o, Movement)]
+    assert len(winners) == 1, outcomes
+    for loser in losers:  # a typed 422 naming the rule, not a crash or a lock timeout
+        assert isinstance(loser, BaselTrackError), repr(loser)
+        assert loser.status == 422, loser
+        assert rule in {e.rule for e in loser.errors}, loser.errors
+    total, shipment_nos = _saved(app, n["id"])
+    assert total <= Decimal(n["quantity"])
+    assert shipment_nos == list(range(1, len(already) + 2))  # no gap, no duplicate
+
+
+def test_concurrent_writers_on_different_consents_keep_one_audit_chain(
+    app: FastAPI, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writers that share no row still append to one hash chain: the single-writer lock lines
+    them up, so every event links to the one before and none is lost."""
+    postgres = app.state.engine.dialect.name == "postgresql"
+    consents = [consented_notification(client, world)["id"] for _ in range(4)]
+    with unit_of_work(app.state.session_factory) as s:
+        events_before = s.scalar(select(func.count(AuditEvent.id)))
+    barrier = threading.Barrier(len(consents), timeout=30)
+    _hold_before(monkeypatch, audit_repository, "lock_chain", barrier, postgres)
+
+    outcomes = _create_at_once(
+        app, world, [(nid, "20") for nid in consents], None if postgres else barrier
+    )
+
+    assert all(isinstance(o, Movement) for o in outcomes), outcomes
+    with unit_of_work(app.state.session_factory) as s:
+        report = audit.verify(session=s)
+        ids = list(s.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+    assert report.intact, report.as_dict()
+    assert ids == list(range(1, len(ids) + 1))
+    assert len(ids) == (events_before or 0) + len(consents)
