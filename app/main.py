@@ -24,6 +24,7 @@ from app.reference.api import router as reference_router
 from app.scans.api import router as scans_router
 from app.search.api import router as search_router
 from app.statistics.api import router as statistics_router
+from app.web.api import router as web_router
 from app.webhooks.api import router as webhooks_router
 
 DESCRIPTION = """
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         statistics_router,
         jobs_router,
         audit_router,
+        web_router,
     ):
         app.include_router(router)
     return app

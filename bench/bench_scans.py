@@ -702,4 +702,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:  # the server is stopped and the database dropped by then
+        sys.exit(130)

@@ -92,11 +92,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commit if the block succeeds, roll back everything if it raises."""
+    from app.audit.service import discard, seal  # the chain is sealed at the commit point
+
     session = factory()
     try:
         yield session
+        seal(session)
         session.commit()
     except BaseException:
+        discard(session)
         session.rollback()
         raise
     finally:

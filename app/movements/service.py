@@ -180,7 +180,11 @@ _CUSTOMS_STATUS = {MovementEvent.ANNOUNCE: "announced", MovementEvent.CANCEL: "c
 
 
 def announce_change(
-    session: Session, m: Movement, event: MovementEvent, data: dict[str, Any] | None = None
+    session: Session,
+    m: Movement,
+    event: MovementEvent,
+    data: dict[str, Any] | None = None,
+    n: Notification | None = None,
 ) -> None:
     """Queue the webhook events and customs messages a step causes (same transaction)."""
     from app.customs.service import push_movement
@@ -188,7 +192,7 @@ def announce_change(
 
     if event not in _EVENT_TYPES:
         return
-    n = notification_repository.get(session, m.notification_id)
+    n = n or notification_repository.get(session, m.notification_id)
     publish(
         session=session,
         event=_EVENT_TYPES[event],

@@ -147,6 +147,7 @@ def scan(
             m,
             MovementEvent.CROSS,
             {"country": account.country, "office": data.office, "direction": data.direction},
+            n=n,
         )
     else:
         from app.screening.service import flag_scan

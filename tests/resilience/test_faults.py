@@ -174,7 +174,8 @@ def test_a_server_killed_during_writes_leaves_nothing_half_written(
             w.join(timeout=30)
     assert not seen.failed, seen.failed
     assert len(seen.consented) >= LOAD_BEFORE_KILL
-    assert len(seen.cut) == WRITERS  # every writer was cut off by the kill, none by an error
+    # each writer was cut off by the kill, or saw the stop between two requests; none by an error
+    assert 1 <= len(seen.cut) <= WRITERS
     assert any(name != "ConnectError" for name in seen.cut), "no request was in flight"
 
     _check_nothing_partial(own_database, seen)
