@@ -89,7 +89,8 @@ def sign_in(page: Page, base: str, who: str, world: DemoWorld) -> None:
 def scan_like_a_scanner(page: Page, qr_text: str) -> Locator:
     """A hardware scanner types into the focused field like a keyboard and ends with Enter."""
     page.keyboard.type(qr_text)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the form posts; read the verdict of the new page only
+        page.keyboard.press("Enter")
     return page.locator(".verdict")
 
 
