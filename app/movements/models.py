@@ -14,7 +14,11 @@ class Movement(Base):
     """The movement document of shipment n of N, at its current revision."""
 
     __tablename__ = "movements"
-    __table_args__ = (UniqueConstraint("notification_id", "shipment_no"),)
+    __table_args__ = (
+        UniqueConstraint("notification_id", "shipment_no"),
+        Index("ix_movements_document_no_pattern", "document_no",
+              postgresql_ops={"document_no": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Printed and signed identifier: ``<notification number>/<shipment no>`` (block 1 + 2).

@@ -26,7 +26,7 @@ class Notification(Base):
     export_country: Mapped[str] = mapped_column(String(2), index=True)
     import_country: Mapped[str] = mapped_column(String(2), index=True)
     notifier_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)  # block 1
-    consignee_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))  # block 2
+    consignee_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)  # block 2
     facility_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)  # block 10
     generators: Mapped[list[Any]] = mapped_column(default=list)  # block 9
     carriers: Mapped[list[Any]] = mapped_column(default=list)  # block 8

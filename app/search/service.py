@@ -19,6 +19,7 @@ from sqlalchemy import (
     and_,
     case,
     exists,
+    false,
     func,
     literal,
     or_,
@@ -242,7 +243,31 @@ def search_flags(
 # --- movements ---------------------------------------------------------------------------------
 
 
-def _movement_conditions(account: Account, f: MovementFilters) -> list[ColumnElement[bool]]:
+def _party_or_document(session: Session, text: str, with_documents: bool) -> ColumnElement[bool]:
+    """Party names are matched first, in their own small table, so the movement query gets plain
+    id lists the planner can estimate (a correlated name match made it walk every movement)."""
+    ids = list(
+        session.scalars(
+            select(Party.id)
+            .where(func.lower(Party.name).like(_like(text), escape="\\"))
+            .limit(1000)
+        )
+    )
+    match = (
+        or_(
+            Notification.notifier_id.in_(ids),
+            Notification.consignee_id.in_(ids),
+            Notification.facility_id.in_(ids),
+        )
+        if ids
+        else false()
+    )
+    return or_(match, Movement.document_no.startswith(text.upper())) if with_documents else match
+
+
+def _movement_conditions(
+    session: Session, account: Account, f: MovementFilters
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [notifications.visible_filter(caller_of(account))]  # type: ignore[list-item]
     if f.country:
         route = select(StateConcerned.id).where(
@@ -262,17 +287,9 @@ def _movement_conditions(account: Account, f: MovementFilters) -> list[ColumnEle
     if f.flagged is not None:
         flagged = exists(select(FlagRecord.id).where(FlagRecord.movement_id == Movement.id))
         where.append(flagged if f.flagged else ~flagged)
-    for text in (f.party, f.q):
+    for text, with_documents in ((f.party, False), (f.q, True)):
         if text:
-            names = select(Party.id).where(func.lower(Party.name).like(_like(text), escape="\\"))
-            match = or_(
-                Notification.notifier_id.in_(names),
-                Notification.consignee_id.in_(names),
-                Notification.facility_id.in_(names),
-            )
-            if text is f.q:
-                match = or_(match, Movement.document_no.startswith(text.upper()))
-            where.append(match)
+            where.append(_party_or_document(session, text, with_documents))
     return where
 
 
@@ -312,7 +329,7 @@ def search_movements(
 ) -> dict[str, Any]:
     if account.role == Role.ADMIN:
         raise Forbidden("Admins manage the service; they do not read shipments.", rule="role")
-    where = _movement_conditions(account, filters)
+    where = _movement_conditions(session, account, filters)
     keys = [Movement.shipment_date, Movement.id]
     stmt = (
         select(Movement, *keys, Notification, _flag_count())
