@@ -1,7 +1,8 @@
 """The web interface's routes under /ui: sign-in, home, language, static files.
 
 The role pages live in ``notification_pages`` (exporters, authorities and every reader of a
-notification) and ``border_pages`` (customs officers, inspectors); this router gathers them.
+notification), ``border_pages`` (customs officers) and ``inspector_pages`` (the inspectors'
+search and cases, the dashboard); this router gathers them.
 None of these routes appear in the OpenAPI schema: the API is the contract, these are its pages.
 """
 
@@ -16,7 +17,7 @@ from fastapi.responses import FileResponse, Response
 from app.accounts.models import Role
 from app.core.deps import SessionDep
 from app.core.errors import NotAuthenticated, NotFound
-from app.web import border_pages, notification_pages
+from app.web import border_pages, inspector_pages, notification_pages
 from app.web.i18n import LANG_COOKIE, LANGUAGES
 from app.web.service import demo_accounts
 from app.web.session import (
@@ -110,3 +111,4 @@ def sign_out(form: CheckedForm) -> Response:
 
 router.include_router(notification_pages.router)
 router.include_router(border_pages.router)
+router.include_router(inspector_pages.router)

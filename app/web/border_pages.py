@@ -1,4 +1,4 @@
-"""Border pages: the customs officer's scan and the inspector's list of flagged scans.
+"""Border pages: the customs officer's scan (the inspector's pages are in ``inspector_pages``).
 
 The scan page is built for a hardware scanner: the QR text field has the focus, the scanner types
 the text and ends with Enter, which sends the form; the office and direction stay filled in for the
@@ -91,9 +91,3 @@ def scan(
         verdict=verdict,
         here="/ui/scan",
     )
-
-
-@router.get("/ui/flags")
-def flagged_scans(request: Request, session: SessionDep, account: PageAccount) -> Response:
-    scans_found = service.flagged_scans(session, account)
-    return render(request, "flags.html", account, scans=scans_found)

@@ -21,7 +21,9 @@ from app.core.errors import BaselTrackError
 from app.core.problems import validation_problem
 from app.parties.models import Party
 
-COMMA_LISTS = frozenset({"operations", "waste.y_codes", "waste.h_codes", "containers"})
+COMMA_LISTS = frozenset(
+    {"operations", "waste.y_codes", "waste.h_codes", "containers", "states_notified"}
+)
 #: Form fields that are not model fields.
 NOT_MODEL_FIELDS = frozenset({"csrf", "version"})
 

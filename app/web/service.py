@@ -1,4 +1,4 @@
-"""What the pages read beyond a single service call: inbox rows, flagged scans, demo accounts.
+"""What the pages read beyond a single service call: inbox rows, demo accounts.
 
 Every notification comes from the notification service's jurisdiction-checked queries, so the
 pages inherit the API's rules; this module only selects, sorts and shapes for display.
@@ -22,7 +22,6 @@ from app.notifications import service as notifications
 from app.notifications.models import Notification
 from app.parties.models import Party, PartyKind
 from app.parties.service import list_parties
-from app.scans.models import Scan
 from manifests.errors import ManifestError
 from manifests.payload import PREFIX
 from manifests.scan import decode_qr
@@ -140,18 +139,6 @@ def party_names(session: Session, view: dict[str, Any]) -> dict[int, str]:
     ids |= {int(c["party_id"]) for c in view["carriers"]}
     rows = session.scalars(select(Party).where(Party.id.in_(ids)))
     return {p.id: p.name for p in rows}
-
-
-def flagged_scans(session: Session, account: Account, limit: int = 200) -> list[Scan]:
-    """Flagged border scans in the inspector's own country, newest first."""
-    require_role(account, Role.INSPECTOR)
-    stmt = (
-        select(Scan)
-        .where(Scan.flagged.is_(True), Scan.country == account.country)
-        .order_by(Scan.scanned_at.desc(), Scan.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))
 
 
 def qr_text_from_photo(data: bytes) -> str:

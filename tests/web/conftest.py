@@ -14,7 +14,14 @@ from app.core.db import unit_of_work
 from app.demo import DemoWorld
 from app.web.forms import lead_acid_defaults
 from app.web.service import parties_by_kind
-from tests.factories import consented_notification, create_movement, file_notification, post
+from tests.factories import (
+    bearer,
+    consented_notification,
+    create_movement,
+    file_notification,
+    post,
+    scan,
+)
 from tests.web.visitors import Visitor
 
 
@@ -71,3 +78,27 @@ def announced_movement(client: TestClient, world: DemoWorld) -> dict[str, Any]:
 @pytest.fixture
 def announced(client: TestClient, world: DemoWorld) -> dict[str, Any]:
     return announced_movement(client, world)
+
+
+def only_flag(client: TestClient, world: DemoWorld, inspector: str, **filters: str) -> int:
+    """The id of the one flag the inspector's search finds with these filters."""
+    r = client.get("/search/flags", params=filters, headers=bearer(world.tokens[inspector]))
+    (flag,) = r.json()["items"]
+    return int(flag["id"])
+
+
+def flag_in_thailand(client: TestClient, world: DemoWorld) -> dict[str, Any]:
+    """A movement document presented at a Thai border, off its MY → SG → KR route: a case in TH
+    that Thai inspectors handle and Malaysian inspectors (on the route) may read."""
+    n = consented_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    scan(client, world, "customs_th", m["qr_text"], "THLCH", "entry")
+    return {"id": only_flag(client, world, "inspector_th"), "movement": m}
+
+
+def flag_in_malaysia(client: TestClient, world: DemoWorld) -> dict[str, Any]:
+    """The same document scanned twice for exit at Port Klang: a case in MY."""
+    m = announced_movement(client, world)
+    for _ in range(2):
+        scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
+    return {"id": only_flag(client, world, "inspector_my", country="MY"), "movement": m}

@@ -1,4 +1,4 @@
-"""The customs officer's scan page and the inspector's flagged scans."""
+"""The customs officer's scan page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pypdfium2
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
-from tests.factories import bearer, scan
+from tests.factories import bearer
 from tests.web.visitors import Visitor, field_errors, text_of
 
 Visit = Callable[[str], Visitor]
@@ -101,21 +101,3 @@ def test_scan_page_in_chinese(visit: Visit, announced: dict[str, Any]) -> None:
     officer.get("/ui/scan?lang=zh")
     text = text_of(_scan(officer, announced["qr_text"]).text)
     assert "有效 货物可以放行。" in text and "今日有效" in text
-
-
-def test_inspector_sees_flagged_scans_of_its_own_country_only(
-    visit: Visit, client: TestClient, world: DemoWorld, announced: dict[str, Any]
-) -> None:
-    scan(client, world, "customs_my", announced["qr_text"], "MYPKG", "exit")
-    flagged = scan(client, world, "customs_my", announced["qr_text"], "MYPKG", "exit")
-    assert flagged["verdict"] == "flagged"
-    page = visit("inspector_my").get("/ui/flags")
-    text = text_of(page.text)
-    assert announced["document_no"] in text and "already scanned" in text and "MYPKG" in text
-    assert text.count(announced["document_no"]) == 1  # the valid scan is not listed
-    assert "No flagged scans in your country." in text_of(
-        visit("inspector_th").get("/ui/flags").text
-    )
-    for who in ("customs_my", "exporter_my", "authority_my"):
-        assert visit(who).get("/ui/flags").status_code == 403, who
-    assert "被标记的口岸扫描" in text_of(visit("inspector_my").get("/ui/flags?lang=zh").text)

@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
-from tests.factories import file_notification, post
-from tests.web.conftest import advance, announced_movement
+from tests.factories import file_notification
+from tests.web.conftest import advance, announced_movement, flag_in_thailand
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
@@ -166,15 +166,35 @@ def test_customs_officer_scans_and_sees_green_then_red(
     shot(page, "11-customs-flagged")
 
 
-def test_inspector_sees_the_flagged_scan(
+def test_inspector_searches_opens_investigates_and_confirms_a_case(
     page: Page, live_server: str, world: DemoWorld, client: TestClient
 ) -> None:
-    movement = announced_movement(client, world)
-    body = {"qr_text": movement["qr_text"], "office": "MYPKG", "direction": "exit"}
-    for _ in range(2):
-        assert post(client, world, "customs_my", "/scans", body).status_code == 200
-    sign_in(page, live_server, "inspector_my", world)
+    case = flag_in_thailand(client, world)
+    document_no = case["movement"]["document_no"]
+    sign_in(page, live_server, "inspector_th", world)
     assert page.url.endswith("/ui/flags")
-    table = page.inner_text("table.list")
-    assert movement["document_no"] in table and "already scanned" in table
-    shot(page, "12-inspector-flags")
+    page.fill('input[name="q"]', document_no)
+    page.select_option('select[name="status"]', "open")
+    page.click("form.search button")
+    results = page.inner_text("table.results")
+    assert document_no in results and "Open" in results
+    assert "By rule" in page.inner_text(".facets")
+    shot(page, "12-inspector-search")
+    page.click(f'table.results a[href="/ui/cases/{case["id"]}"] >> nth=0')
+    assert "THLCH" in page.inner_text("main")
+    shot(page, "13-inspector-case-open")
+    page.click("form.step-investigate button")
+    assert "Investigation started." in page.inner_text(".done")
+    assert page.inner_text("h1 .status") == "Under investigation"
+    page.select_option('select[name="confirm.ground"]', "d")
+    page.select_option('select[name="confirm.responsible"]', "exporter")
+    page.fill('textarea[name="confirm.note"]', "Diverted to Laem Chabang; take-back ordered")
+    shot(page, "14-inspector-case-investigating")
+    page.click("form.step-confirm button")
+    assert "Illegal traffic confirmed." in page.inner_text(".done")
+    assert page.inner_text("h1 .status") == "Illegal traffic confirmed"
+    assert "Art. 9(1)(d)" in page.inner_text("section.outcome")
+    shot(page, "15-inspector-case-confirmed")
+    page.click("text=Dashboard >> nth=0")
+    assert page.locator("svg.chart rect.bar").count() >= 1
+    shot(page, "16-inspector-dashboard")
