@@ -72,6 +72,9 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        # longer than clients' and load balancers' idle timeouts: the server must not close a
+        # kept-alive connection just as a client reuses it (seen as ReadError under load)
+        timeout_keep_alive=75,
     )
 
 

@@ -48,3 +48,8 @@ class Page(BaseModel):
     items: list[dict[str, Any]]
     next_cursor: str | None
     facets: dict[str, dict[str, int]]
+    facets_complete: bool = Field(
+        True,
+        description="False when the search matched more rows than the facets count "
+        "(10,000): refine the filters for exact counts",
+    )

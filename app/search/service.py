@@ -9,6 +9,7 @@ import base64
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
@@ -199,14 +200,23 @@ def _page(
     return [r[0] for r in rows], next_cursor
 
 
+#: Facets count at most this many matches, in one statement; beyond it they say so
+#: (``facets_complete: false``) — a search that broad is refined, not tallied exactly.
+FACET_LIMIT = 10_000
+
+
 def _facets(
     session: Session, where: list[ColumnElement[bool]], columns: dict[str, Any], base: Any
-) -> dict[str, dict[str, int]]:
-    facets = {}
-    for name, column in columns.items():
-        stmt = select(column, func.count()).select_from(base).where(and_(*where)).group_by(column)
-        facets[name] = {str(k): int(v) for k, v in session.execute(stmt) if k is not None}
-    return facets
+) -> tuple[dict[str, dict[str, int]], bool]:
+    stmt = select(*columns.values()).select_from(base).where(and_(*where)).limit(FACET_LIMIT + 1)
+    rows = list(session.execute(stmt).all())
+    complete = len(rows) <= FACET_LIMIT
+    counts: dict[str, Counter[str]] = {name: Counter() for name in columns}
+    for row in rows[:FACET_LIMIT]:
+        for name, value in zip(columns, row, strict=True):
+            if value is not None:
+                counts[name][str(value)] += 1
+    return {name: dict(c.most_common()) for name, c in counts.items()}, complete
 
 
 def search_flags(
@@ -222,22 +232,21 @@ def search_flags(
     keys, _, descending = _flag_order(filters)
     stmt = select(FlagRecord, *keys).where(and_(*where))
     items, next_cursor = _page(session, stmt, keys, descending, cursor, limit)
-    counts = (
-        _facets(
-            session,
-            where,
-            {
-                "rule": FlagRecord.rule_id,
-                "severity": FlagRecord.severity,
-                "status": FlagRecord.status,
-                "country": FlagRecord.country,
-            },
-            FlagRecord,
-        )
-        if facets and not cursor
-        else {}
+    columns = {
+        "rule": FlagRecord.rule_id,
+        "severity": FlagRecord.severity,
+        "status": FlagRecord.status,
+        "country": FlagRecord.country,
+    }
+    counts, complete = (
+        _facets(session, where, columns, FlagRecord) if facets and not cursor else ({}, True)
     )
-    return {"items": [_flag_row(f) for f in items], "next_cursor": next_cursor, "facets": counts}
+    return {
+        "items": [_flag_row(f) for f in items],
+        "next_cursor": next_cursor,
+        "facets": counts,
+        "facets_complete": complete,
+    }
 
 
 # --- movements ---------------------------------------------------------------------------------
@@ -265,21 +274,45 @@ def _party_or_document(session: Session, text: str, with_documents: bool) -> Col
     return or_(match, Movement.document_no.startswith(text.upper())) if with_documents else match
 
 
+#: Up to this many notifications, a movement search first resolves the notification-level
+#: filters to ids: the planner then starts from those notifications' movements instead of walking
+#: every movement by date (measured at 1M movements: seconds → milliseconds for rare filters).
+NOTIFICATION_IDS_LIMIT = 2_000
+
+
 def _movement_conditions(
     session: Session, account: Account, f: MovementFilters
 ) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [notifications.visible_filter(caller_of(account))]  # type: ignore[list-item]
+    about_notification: list[ColumnElement[bool]] = [
+        notifications.visible_filter(caller_of(account))  # type: ignore[list-item]
+    ]
     if f.country:
         route = select(StateConcerned.id).where(
             StateConcerned.notification_id == Notification.id, StateConcerned.country == f.country
         )
         if f.role:
             route = route.where(StateConcerned.capacity == f.role)
-        where.append(exists(route))
+        about_notification.append(exists(route))
+    if f.waste_code:
+        about_notification.append(
+            Notification.waste["basel_code"].as_string() == f.waste_code.upper()
+        )
+    if f.party:
+        about_notification.append(_party_or_document(session, f.party, with_documents=False))
+    ids = list(
+        session.scalars(
+            select(Notification.id)
+            .where(and_(*about_notification))
+            .limit(NOTIFICATION_IDS_LIMIT + 1)
+        )
+    )
+    where: list[ColumnElement[bool]] = (
+        [Movement.notification_id.in_(ids)]
+        if len(ids) <= NOTIFICATION_IDS_LIMIT
+        else about_notification
+    )
     if f.status:
         where.append(Movement.status == f.status)
-    if f.waste_code:
-        where.append(Notification.waste["basel_code"].as_string() == f.waste_code.upper())
     if f.date_from:
         where.append(Movement.shipment_date >= f.date_from)
     if f.date_to:
@@ -287,9 +320,8 @@ def _movement_conditions(
     if f.flagged is not None:
         flagged = exists(select(FlagRecord.id).where(FlagRecord.movement_id == Movement.id))
         where.append(flagged if f.flagged else ~flagged)
-    for text, with_documents in ((f.party, False), (f.q, True)):
-        if text:
-            where.append(_party_or_document(session, text, with_documents))
+    if f.q:
+        where.append(_party_or_document(session, f.q, with_documents=True))
     return where
 
 
@@ -352,24 +384,19 @@ def search_movements(
     joined = Movement.__table__.join(
         Notification.__table__, Notification.id == Movement.notification_id
     )
-    counts = (
-        _facets(
-            session,
-            where,
-            {
-                "status": Movement.status,
-                "export_country": Notification.export_country,
-                "import_country": Notification.import_country,
-            },
-            joined,
-        )
-        if facets and not cursor
-        else {}
+    columns = {
+        "status": Movement.status,
+        "export_country": Notification.export_country,
+        "import_country": Notification.import_country,
+    }
+    counts, complete = (
+        _facets(session, where, columns, joined) if facets and not cursor else ({}, True)
     )
     return {
         "items": [_movement_row(r[0], r[3], r[4]) for r in rows],
         "next_cursor": next_cursor,
         "facets": counts,
+        "facets_complete": complete,
     }
 
 

@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
@@ -137,3 +138,19 @@ def test_csv_export_streams_the_whole_search(client: TestClient, world: DemoWorl
 def test_bad_cursor_is_a_clear_error(client: TestClient, world: DemoWorld) -> None:
     r = client.get("/search/flags?cursor=abc", headers=bearer(world.tokens["inspector_my"]))
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "cursor.invalid"
+
+
+def test_facets_of_a_very_broad_search_say_they_are_incomplete(
+    client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.search import service
+
+    _world_with_flags(client, world)
+    h = bearer(world.tokens["inspector_my"])
+    full = client.get("/search/flags", headers=h).json()
+    assert full["facets_complete"] is True
+    monkeypatch.setattr(service, "FACET_LIMIT", 3)
+    capped = client.get("/search/flags", headers=h).json()
+    assert capped["facets_complete"] is False
+    assert sum(capped["facets"]["rule"].values()) == 3
+    assert len(capped["items"]) == len(full["items"])  # the results themselves are not capped
