@@ -33,6 +33,8 @@ from app.core.problems import install_problem_handlers
 from app.demo import DemoWorld
 from app.movements.models import Movement, MovementRevision
 from app.notifications.models import Notification, StateConcerned
+from app.outbox.models import OutboxMessage
+from tests.customs_adapters.simulator import CustomsSimulator, serve
 from tests.factories import (
     bearer,
     file_notification,
@@ -45,6 +47,7 @@ from tests.resilience.processes import (
     ServerProcess,
     as_test_client,
     http_client,
+    run_cli,
     running,
     seed_demo,
     throwaway_postgres,
@@ -150,6 +153,29 @@ def _check_nothing_partial(url: str, seen: Acknowledged) -> None:
     assert chain.intact, chain.as_dict()
 
 
+def _outbox_delivers_everything(url: str, key_dir: Path, customs: CustomsSimulator) -> None:
+    """After the crash the worker delivers every consent once: none lost, none doubled."""
+    for _ in range(3):
+        run = run_cli(url, key_dir, "worker", "--once")
+        assert run.returncode == 0, run.stderr
+    engine = make_engine(url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as s:
+            consented = set(
+                s.scalars(select(Notification.number).where(Notification.status == "consented"))
+            )
+            waiting = s.scalar(
+                select(func.count(OutboxMessage.id)).where(OutboxMessage.status != "delivered")
+            )
+    finally:
+        engine.dispose()
+    received = [
+        payload["notification_number"] for kind, _, payload in customs.stored if kind == "consents"
+    ]
+    assert waiting == 0
+    assert sorted(received) == sorted(consented)  # each consent exactly once at customs
+
+
 def test_a_server_killed_during_writes_leaves_nothing_half_written(
     own_database: str, key_dir: Path, logs: Path
 ) -> None:
@@ -157,28 +183,39 @@ def test_a_server_killed_during_writes_leaves_nothing_half_written(
     server = ServerProcess(own_database, key_dir, logs / "killed.log", workers=2)
     seen = Acknowledged()
     stop = threading.Event()
-    with running([server]):
-        writers = [
-            threading.Thread(target=_writer, args=(server.url, world, stop, seen))
-            for _ in range(WRITERS)
-        ]
-        for w in writers:
-            w.start()
-        deadline = time.monotonic() + KILL_DEADLINE_S
-        while len(seen.consented) < LOAD_BEFORE_KILL and time.monotonic() < deadline:
-            assert any(w.is_alive() for w in writers), "every writer stopped before the kill"
-            time.sleep(0.05)
-        server.kill()
-        stop.set()
-        for w in writers:
-            w.join(timeout=30)
-    assert not seen.failed, seen.failed
-    assert len(seen.consented) >= LOAD_BEFORE_KILL
-    # each writer was cut off by the kill, or saw the stop between two requests; none by an error
-    assert 1 <= len(seen.cut) <= WRITERS
-    assert any(name != "ConnectError" for name in seen.cut), "no request was in flight"
-
-    _check_nothing_partial(own_database, seen)
+    customs = CustomsSimulator()
+    with serve(customs) as customs_url:
+        with running([server]):
+            with http_client(server.url) as raw:  # Korea's customs hears of every consent
+                r = post(
+                    as_test_client(raw),
+                    world,
+                    "admin",
+                    "/admin/customs-endpoints",
+                    {"country": "KR", "name": "KR customs", "base_url": customs_url},
+                )
+                assert r.status_code == 201, r.text
+            writers = [
+                threading.Thread(target=_writer, args=(server.url, world, stop, seen))
+                for _ in range(WRITERS)
+            ]
+            for w in writers:
+                w.start()
+            deadline = time.monotonic() + KILL_DEADLINE_S
+            while len(seen.consented) < LOAD_BEFORE_KILL and time.monotonic() < deadline:
+                assert any(w.is_alive() for w in writers), "every writer stopped before the kill"
+                time.sleep(0.05)
+            server.kill()
+            stop.set()
+            for w in writers:
+                w.join(timeout=30)
+        assert not seen.failed, seen.failed
+        assert len(seen.consented) >= LOAD_BEFORE_KILL
+        # each writer was cut off by the kill, or saw the stop between requests; none by an error
+        assert 1 <= len(seen.cut) <= WRITERS
+        assert any(name != "ConnectError" for name in seen.cut), "no request was in flight"
+        _check_nothing_partial(own_database, seen)
+        _outbox_delivers_everything(own_database, key_dir, customs)
 
     restarted = ServerProcess(own_database, key_dir, logs / "restarted.log")
     with running([restarted]), http_client(restarted.url) as raw:
