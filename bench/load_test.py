@@ -13,8 +13,8 @@ Each client loops, choosing by weight: file a notification; take its own notific
 step further (submit, transmit, acknowledge, consents, contract, guarantee — each a decision);
 create a movement under one of the ``--consents`` open consents and announce it; scan a
 movement document announced earlier (first exit scan: signature, record, crossing, audit); read
-a notification; search (``GET /notifications?status=…``, the listing, until a search endpoint
-exists). Any answer other than the expected status is an error; zero are expected.
+a notification; search (``GET /search/movements`` with a status, country+role or party filter,
+first pages with facets). Any answer other than the expected status is an error; zero are expected.
 """
 
 from __future__ import annotations
@@ -157,15 +157,14 @@ class Client:
         )  # fmt: skip
 
     async def search(self) -> None:
-        who, status = self.random.choice(
-            [("authority_kr", "consented"), ("authority_my", "submitted"), ("exporter_my", None)]
-        )
-        params: dict[str, Any] = {"limit": 20}
-        if status:
-            params["status"] = status
+        who, filters = self.random.choice([
+            ("authority_kr", {"status": "announced"}),
+            ("inspector_my", {"country": "SG", "role": "transit"}),
+            ("exporter_my", {"party": "onsan"}),
+        ])
         await timed(
-            self.shared, "search", 200, self.http.get, "/notifications", params=params,
-            headers=self._as(who),
+            self.shared, "search", 200, self.http.get, "/search/movements",
+            params={"limit": 20, **filters}, headers=self._as(who),
         )  # fmt: skip
 
     async def run(self, until: float) -> None:
