@@ -200,22 +200,41 @@ def _page(
     return [r[0] for r in rows], next_cursor
 
 
-#: Facets count at most this many matches, in one statement; beyond it they say so
-#: (``facets_complete: false``) — a search that broad is refined, not tallied exactly.
+#: Facets count at most this many matches (one more tells that there are more), in one
+#: statement; beyond it they say so (``facets_complete: false``): such a broad search is
+#: refined, not tallied exactly.
 FACET_LIMIT = 10_000
 
 
 def _facets(
     session: Session, where: list[ColumnElement[bool]], columns: dict[str, Any], base: Any
 ) -> tuple[dict[str, dict[str, int]], bool]:
-    stmt = select(*columns.values()).select_from(base).where(and_(*where)).limit(FACET_LIMIT + 1)
-    rows = list(session.execute(stmt).all())
-    complete = len(rows) <= FACET_LIMIT
+    capped = (
+        select(*(c.label(name) for name, c in columns.items()))
+        .select_from(base)
+        .where(and_(*where))
+        .limit(FACET_LIMIT + 1)
+        .subquery()
+    )
     counts: dict[str, Counter[str]] = {name: Counter() for name in columns}
-    for row in rows[:FACET_LIMIT]:
-        for name, value in zip(columns, row, strict=True):
-            if value is not None:
-                counts[name][str(value)] += 1
+    if session.get_bind().dialect.name == "postgresql":
+        # one pass, counted in the database: GROUPING SETS gives every facet at once
+        keys = [capped.c[name] for name in columns]
+        stmt = select(*keys, *(func.grouping(k) for k in keys), func.count()).group_by(
+            func.grouping_sets(*keys)
+        )
+        for row in session.execute(stmt):
+            values, flags, n = row[: len(keys)], row[len(keys) : 2 * len(keys)], row[-1]
+            for name, value, rolled_up in zip(columns, values, flags, strict=True):
+                if not rolled_up and value is not None:
+                    counts[name][str(value)] += int(n)
+    else:
+        for row in session.execute(select(capped)):
+            for name, value in zip(columns, row, strict=True):
+                if value is not None:
+                    counts[name][str(value)] += 1
+    # the first facet is never empty (rule, status), so its counts add up to the rows seen
+    complete = sum(next(iter(counts.values())).values()) <= FACET_LIMIT
     return {name: dict(c.most_common()) for name, c in counts.items()}, complete
 
 
