@@ -325,11 +325,13 @@ def _movement_conditions(
             .limit(NOTIFICATION_IDS_LIMIT + 1)
         )
     )
-    where: list[ColumnElement[bool]] = (
-        [Movement.notification_id.in_(ids)]
+    notification_ids: Any = (
+        ids
         if len(ids) <= NOTIFICATION_IDS_LIMIT
-        else about_notification
+        # many: one semi-join the database can hash, not a check per movement
+        else select(Notification.id).where(and_(*about_notification))
     )
+    where: list[ColumnElement[bool]] = [Movement.notification_id.in_(notification_ids)]
     if f.status:
         where.append(Movement.status == f.status)
     if f.date_from:
