@@ -26,7 +26,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,7 +47,6 @@ from app.accounts.models import Account
 from app.consents import service as consents
 from app.consents.schemas import ConsentIn
 from app.core.db import make_engine, make_session_factory, unit_of_work
-from app.core.migrate import upgrade
 from app.demo import DemoWorld, load_demo
 from app.keys.service import Signer
 from app.movements import service as movements
@@ -56,6 +54,7 @@ from app.movements.schemas import MovementIn
 from app.notifications import service as notifications
 from app.notifications.domain import Actor, NotificationEvent
 from app.notifications.schemas import ContractIn, GuaranteeIn, NotificationIn
+from bench.common import fresh_database, percentile, terminate_as_exit
 
 with warnings.catch_warnings():  # tests.factories imports fastapi.testclient, which warns
     warnings.simplefilter("ignore")
@@ -74,25 +73,6 @@ START_TIMEOUT_S = 60.0
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new, migrated database on the server of ``server_url``; dropped when the block ends."""
-    server = make_url(server_url)
-    name = f"bench_scans_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        print(f"dropped database {name}")
 
 
 def _account(session: Session, world: DemoWorld, who: str) -> Account:
@@ -553,14 +533,6 @@ async def back_to_back(
 # --- the report --------------------------------------------------------------------------------
 
 
-def percentile(sorted_values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, min(len(sorted_values), round(p / 100 * len(sorted_values) + 0.5)))
-    return sorted_values[rank - 1]
-
-
 def print_phase(phase: Phase) -> float:
     """Print one phase; returns its p99 in ms."""
     latencies = sorted(s.latency * 1000 for s in phase.samples)
@@ -678,17 +650,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _terminate_as_exit(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate_as_exit)
+    signal.signal(signal.SIGTERM, terminate_as_exit)
     count = WARMUP_SCANS + int(args.rate * args.seconds) + args.burst_scans
     with (
         tempfile.TemporaryDirectory(prefix="bench-scans-") as tmp,
-        fresh_database(args.database_url) as url,
+        fresh_database(args.database_url, "bench_scans") as url,
     ):
         database, key_dir = make_url(url).database or "", Path(tmp) / "keys"
         print(f"seeding {count} announced movements through the services ...", flush=True)

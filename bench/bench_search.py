@@ -22,10 +22,8 @@ import random
 import signal
 import sys
 import time
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -44,12 +42,11 @@ from app.accounts.auth import hash_token
 from app.accounts.models import Account
 from app.authorities.models import Authority
 from app.core.db import make_engine, make_session_factory, unit_of_work
-from app.core.migrate import upgrade
 from app.demo import demo_tokens, load_demo
 from app.parties.models import Party
 from app.search.schemas import FlagFilters, MovementFilters
 from app.search.service import search_flags, search_movements
-from bench.bench_scans import _terminate_as_exit, percentile
+from bench.common import fresh_database, percentile, terminate_as_exit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -519,29 +516,6 @@ def describe(url: str) -> None:
 # --- the database ------------------------------------------------------------------------------
 
 
-@contextmanager
-def fresh_database(server_url: str, keep: bool) -> Iterator[str]:
-    """A new, migrated database on the server of ``server_url``; dropped when the block ends
-    (unless ``keep``)."""
-    server = make_url(server_url)
-    name = f"bench_search_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
-        yield url
-    finally:
-        if keep:
-            print(f"kept database {name} (re-run the queries with --database {name})")
-        else:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            print(f"dropped database {name}")
-        admin.dispose()
-
-
 # --- the queries -------------------------------------------------------------------------------
 
 
@@ -883,12 +857,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate_as_exit)
+    signal.signal(signal.SIGTERM, terminate_as_exit)
     if args.database:
         kept = make_url(args.database_url).set(database=args.database)
         measure(kept.render_as_string(hide_password=False), args.queries, args.explain)
         return
-    with fresh_database(args.database_url, args.keep) as url:
+    with fresh_database(args.database_url, "bench_search", args.keep) as url:
         print(f"seeding {args.notifications:,} notifications, {args.movements:,} movements ...")
         started = _last_step[0] = time.perf_counter()
         seed(url, args.notifications, args.movements)

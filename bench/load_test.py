@@ -157,11 +157,13 @@ class Client:
         )  # fmt: skip
 
     async def search(self) -> None:
-        who, filters = self.random.choice([
-            ("authority_kr", {"status": "announced"}),
-            ("inspector_my", {"country": "SG", "role": "transit"}),
-            ("exporter_my", {"party": "onsan"}),
-        ])
+        who, filters = self.random.choice(
+            [
+                ("authority_kr", {"status": "announced"}),
+                ("inspector_my", {"country": "SG", "role": "transit"}),
+                ("exporter_my", {"party": "onsan"}),
+            ]
+        )
         await timed(
             self.shared, "search", 200, self.http.get, "/search/movements",
             params={"limit": 20, **filters}, headers=self._as(who),
