@@ -1,17 +1,16 @@
 """Case routes (inspectors): read, investigate, confirm illegal traffic, clear, assign, comment."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from app.accounts.auth import CurrentAccount
 from app.cases import service
 from app.cases.schemas import AssignIn, CaseRead, ClearIn, CommentIn, ConfirmIn
 from app.core.deps import SessionDep
-from app.core.http import expected_version
+from app.core.http import Version
 
 router = APIRouter(prefix="/cases", tags=["cases"])
-Version = Annotated[int | None, Depends(expected_version)]
 
 
 @router.get("/{case_id}", response_model=CaseRead, summary="A flag as a case: evidence, history")

@@ -1,8 +1,8 @@
 """Decision routes of the competent authorities (and the notifier's answers to their questions)."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from app.accounts.auth import AdminAccount, CurrentAccount
 from app.consents import service
@@ -15,12 +15,11 @@ from app.consents.schemas import (
     WithdrawalIn,
 )
 from app.core.deps import SessionDep
-from app.core.http import expected_version
+from app.core.http import Version
 from app.notifications import service as notifications
 from app.notifications.schemas import NotificationRead
 
 router = APIRouter(prefix="/notifications/{notification_id}", tags=["decisions"])
-Version = Annotated[int | None, Depends(expected_version)]
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Header
+from fastapi import Depends, Header
 
 from app.core.errors import InvalidInput
 
@@ -25,3 +25,7 @@ IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", description="Repeat a creation safely: same key, same answer"),
 ]
+
+
+#: The If-Match version of a request, for routes that change a versioned object.
+Version = Annotated[int | None, Depends(expected_version)]

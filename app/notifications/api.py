@@ -2,14 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.auth import CurrentAccount
 from app.accounts.models import Role
 from app.audit import service as audit
 from app.core.deps import SessionDep
 from app.core.errors import Forbidden
-from app.core.http import IdempotencyKey, expected_version
+from app.core.http import IdempotencyKey, Version
 from app.idempotency.service import run_once
 from app.notifications import service
 from app.notifications.domain import Actor, NotificationEvent
@@ -23,7 +23,6 @@ from app.notifications.schemas import (
 )
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
-Version = Annotated[int | None, Depends(expected_version)]
 
 
 @router.post(
