@@ -4,10 +4,29 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, utcnow
+
+#: What a movement search filters, sorts and counts on.
+SEARCH_COLUMNS = (
+    "notification_id",
+    "shipment_date",
+    "id",
+    "status",
+    "export_country",
+    "import_country",
+    "flag_count",
+)
+
+
+def _search_index(name: str, *keys: str, **options: Any) -> Index:
+    """An index a search starts from (its notifications, the shipment date, a status, the
+    flagged shipments) that carries every other search column too (INCLUDE, on PostgreSQL): a
+    search's page and its facet counts then read the index alone, never the wide rows."""
+    carried = [c for c in SEARCH_COLUMNS if c not in keys]
+    return Index(name, *keys, postgresql_include=carried, **options)
 
 
 class Movement(Base):
@@ -16,21 +35,34 @@ class Movement(Base):
     __tablename__ = "movements"
     __table_args__ = (
         UniqueConstraint("notification_id", "shipment_no"),
-        Index("ix_movements_document_no_pattern", "document_no",
-              postgresql_ops={"document_no": "varchar_pattern_ops"}),
+        Index(
+            "ix_movements_document_no_pattern",
+            "document_no",
+            postgresql_ops={"document_no": "varchar_pattern_ops"},
+        ),
+        _search_index("ix_movements_search_notification", "notification_id", "shipment_date", "id"),
+        _search_index("ix_movements_search_date", "shipment_date", "id"),
+        _search_index("ix_movements_search_status", "status", "shipment_date", "id"),
+        _search_index(
+            "ix_movements_search_flagged",
+            "shipment_date",
+            "id",
+            postgresql_where=text("flag_count > 0"),
+            sqlite_where=text("flag_count > 0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Printed and signed identifier: ``<notification number>/<shipment no>`` (block 1 + 2).
     document_no: Mapped[str] = mapped_column(String(40), unique=True)
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
     shipment_no: Mapped[int]
     revision: Mapped[int] = mapped_column(default=1)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(default=1)
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))  # block 5
     unit: Mapped[str] = mapped_column(String(3))
-    shipment_date: Mapped[date] = mapped_column(index=True)  # block 6
+    shipment_date: Mapped[date]  # block 6
     packaging: Mapped[list[Any]] = mapped_column(default=list)  # block 7
     packages: Mapped[int] = mapped_column(default=0)
     special_handling: Mapped[str | None] = mapped_column(String(500))
@@ -58,6 +90,14 @@ class Movement(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # denormalised for search, so that a movement search reads this table alone: the states of
+    # export and import copied from the notification (fixed once it is consented, before any
+    # movement; nullable only so that they could be added to a filled table without rebuilding
+    # it on SQLite), and the number of flags raised on this shipment (kept by the screening
+    # service)
+    export_country: Mapped[str | None] = mapped_column(String(2))
+    import_country: Mapped[str | None] = mapped_column(String(2))
+    flag_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

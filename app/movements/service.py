@@ -268,6 +268,8 @@ def _new_movement(
         issuer=_export_authority(session, n).code,
         qr_text="",
         created_by=account.id,
+        export_country=n.export_country,  # search columns
+        import_country=n.import_country,
     )
     session.add(m)
     session.flush()

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, utcnow
@@ -17,6 +17,10 @@ class Notification(Base):
     """The notification document (Basel Annex V A, blocks 1–21) and its procedure state."""
 
     __tablename__ = "notifications"
+    __table_args__ = (
+        # movement searches by waste code (block 14) find the notifications first
+        Index("ix_notifications_basel_code", text("(waste ->> 'basel_code')")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)  # block 3
@@ -89,6 +93,8 @@ class StateConcerned(Base):
     __table_args__ = (
         UniqueConstraint("notification_id", "position"),
         Index("ix_states_concerned_route", "country", "capacity", "notification_id"),
+        # an authority's notifications (its jurisdiction in searches) from the index alone
+        Index("ix_states_concerned_authority", "authority_id", "notification_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +104,7 @@ class StateConcerned(Base):
     position: Mapped[int]
     country: Mapped[str] = mapped_column(String(2), index=True)
     capacity: Mapped[str] = mapped_column(String(10))
-    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
     point_of_exit: Mapped[str | None] = mapped_column(String(200))
     point_of_entry: Mapped[str | None] = mapped_column(String(200))
 

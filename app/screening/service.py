@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.customs.models import DeclarationRecord
+from app.movements.models import Movement
 from app.notifications import repository as notifications
 from app.notifications.models import Notification
 from app.parties.models import Party
@@ -45,6 +46,17 @@ def _search_fields(
         "document_no": document_no,
         "search_text": text,
     }
+
+
+def _count_on_movement(session: Session, movement_id: int | None, flags: int) -> None:
+    """Keep the movement's flag count (a search column) in step, in the same transaction; one
+    UPDATE adds to it, so concurrent flags on one shipment do not overwrite each other."""
+    if movement_id is not None:
+        session.execute(
+            update(Movement)
+            .where(Movement.id == movement_id)
+            .values(flag_count=Movement.flag_count + flags)
+        )
 
 
 def _announce(
@@ -119,6 +131,7 @@ def screen_declaration(
     session.add_all(flags)
     record.flag_count = len(flags)
     session.flush()
+    _count_on_movement(session, m.id if m else None, len(flags))
     _announce(session, flags, n, {"declaration_id": record.declaration_id})
     return flags
 
@@ -156,5 +169,6 @@ def flag_scan(
     )
     session.add(flag)
     session.flush()
+    _count_on_movement(session, movement_id, 1)
     _announce(session, [flag], notification, {"document_no": doc})
     return flag

@@ -1,7 +1,10 @@
 """Searches as SQL built from filters; keyset (cursor) pagination; facet counts; CSV streams.
 
 Flags carry denormalised search columns (waste code, HS code, office, document number, party
-names), so a flag search touches one table; movement searches join the notification."""
+names), so a flag search touches one table. Movements carry theirs too (states of export and
+import, flag count): a movement search resolves its notification filters (jurisdiction, route,
+waste, party) to ids first, then finds the page and counts the facets on movements alone, from
+indexes that carry every search column."""
 
 from __future__ import annotations
 
@@ -11,13 +14,17 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
+    Integer,
     Select,
     and_,
+    any_,
     case,
     exists,
     false,
@@ -25,6 +32,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,23 +65,26 @@ FLAG_COLUMNS = (
     "office",
     "explanation",
 )
-MOVEMENT_COLUMNS = (
-    "id",
-    "document_no",
-    "status",
-    "shipment_date",
-    "quantity",
-    "unit",
-    "notification",
-    "export_country",
-    "import_country",
-    "waste_code",
-    "flags",
-)
+#: What a movement search shows of each movement (the CSV columns too), read as plain columns:
+#: loading whole movement and notification objects cost more than the statements themselves.
+MOVEMENT_FIELDS: dict[str, Any] = {
+    "id": Movement.id,
+    "document_no": Movement.document_no,
+    "status": Movement.status,
+    "shipment_date": Movement.shipment_date,
+    "quantity": Movement.quantity,
+    "unit": Movement.unit,
+    "notification": Notification.number,
+    "export_country": Notification.export_country,
+    "import_country": Notification.import_country,
+    "waste_code": Notification.waste["basel_code"].as_string(),
+    "flags": Movement.flag_count,
+}
+MOVEMENT_COLUMNS = tuple(MOVEMENT_FIELDS)
 
 
 def _cursor(values: tuple[Any, ...]) -> str:
-    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    raw = json.dumps([v.isoformat() if isinstance(v, date) else v for v in values])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -92,6 +103,8 @@ def _typed(value: Any, key: Any) -> Any:
     """A cursor value bound with its column's type (backends store timestamps differently)."""
     if isinstance(value, str) and key is FlagRecord.created_at:
         value = datetime.fromisoformat(value)
+    elif isinstance(value, str) and key is Movement.shipment_date:
+        value = date.fromisoformat(value)
     return literal(value, type_=key.type)
 
 
@@ -271,9 +284,10 @@ def search_flags(
 # --- movements ---------------------------------------------------------------------------------
 
 
-def _party_or_document(session: Session, text: str, with_documents: bool) -> ColumnElement[bool]:
-    """Party names are matched first, in their own small table, so the movement query gets plain
-    id lists the planner can estimate (a correlated name match made it walk every movement)."""
+def _party_notifications(session: Session, text: str) -> ColumnElement[bool]:
+    """Notifications naming a party whose name contains ``text``. Party names are matched first,
+    in their own small table, so the query gets plain id lists the planner can estimate (a
+    correlated name match made it walk every movement)."""
     ids = list(
         session.scalars(
             select(Party.id)
@@ -281,22 +295,41 @@ def _party_or_document(session: Session, text: str, with_documents: bool) -> Col
             .limit(1000)
         )
     )
-    match = (
-        or_(
-            Notification.notifier_id.in_(ids),
-            Notification.consignee_id.in_(ids),
-            Notification.facility_id.in_(ids),
-        )
-        if ids
-        else false()
+    if not ids:
+        return false()
+    return or_(
+        Notification.notifier_id.in_(ids),
+        Notification.consignee_id.in_(ids),
+        Notification.facility_id.in_(ids),
     )
-    return or_(match, Movement.document_no.startswith(text.upper())) if with_documents else match
 
 
 #: Up to this many notifications, a movement search first resolves the notification-level
-#: filters to ids: the planner then starts from those notifications' movements instead of walking
+#: filters (jurisdiction, route, waste, party) to ids and hands them to the movement statements
+#: as one array: the planner then starts from those notifications' movements instead of walking
 #: every movement by date (measured at 1M movements: seconds → milliseconds for rare filters).
+#: More than that: a semi-join the database hashes (planning a longer array costs more).
 NOTIFICATION_IDS_LIMIT = 2_000
+
+
+def _one_of(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """``column IN ids``: on PostgreSQL one array parameter (hashed by the server, one statement
+    whatever the number), elsewhere a plain IN list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _notifications_where(
+    session: Session, column: Any, conditions: list[ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """``column`` names a notification meeting ``conditions``: as an id list when there are not
+    too many, else as a semi-join."""
+    matching = select(Notification.id).where(and_(*conditions))
+    ids = list(session.scalars(matching.limit(NOTIFICATION_IDS_LIMIT + 1)))
+    if len(ids) > NOTIFICATION_IDS_LIMIT:
+        return column.in_(matching)
+    return _one_of(session, column, ids) if ids else false()
 
 
 def _movement_conditions(
@@ -317,21 +350,8 @@ def _movement_conditions(
             Notification.waste["basel_code"].as_string() == f.waste_code.upper()
         )
     if f.party:
-        about_notification.append(_party_or_document(session, f.party, with_documents=False))
-    ids = list(
-        session.scalars(
-            select(Notification.id)
-            .where(and_(*about_notification))
-            .limit(NOTIFICATION_IDS_LIMIT + 1)
-        )
-    )
-    notification_ids: Any = (
-        ids
-        if len(ids) <= NOTIFICATION_IDS_LIMIT
-        # many: one semi-join the database can hash, not a check per movement
-        else select(Notification.id).where(and_(*about_notification))
-    )
-    where: list[ColumnElement[bool]] = [Movement.notification_id.in_(notification_ids)]
+        about_notification.append(_party_notifications(session, f.party))
+    where = [_notifications_where(session, Movement.notification_id, about_notification)]
     if f.status:
         where.append(Movement.status == f.status)
     if f.date_from:
@@ -339,36 +359,61 @@ def _movement_conditions(
     if f.date_to:
         where.append(Movement.shipment_date <= f.date_to)
     if f.flagged is not None:
-        flagged = exists(select(FlagRecord.id).where(FlagRecord.movement_id == Movement.id))
-        where.append(flagged if f.flagged else ~flagged)
+        where.append(Movement.flag_count > 0 if f.flagged else Movement.flag_count == 0)
     if f.q:
-        where.append(_party_or_document(session, f.q, with_documents=True))
+        naming = _party_notifications(session, f.q)
+        where.append(
+            or_(
+                Movement.document_no.startswith(f.q.upper()),
+                _notifications_where(session, Movement.notification_id, [naming]),
+            )
+        )
     return where
 
 
-def _movement_row(m: Movement, n: Notification, flags: int) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "document_no": m.document_no,
-        "status": m.status,
-        "shipment_date": m.shipment_date,
-        "quantity": m.quantity,
-        "unit": m.unit,
-        "notification": n.number,
-        "export_country": n.export_country,
-        "import_country": n.import_country,
-        "waste_code": n.waste.get("basel_code"),
-        "flags": flags,
-    }
-
-
-def _flag_count() -> Any:
-    return (
-        select(func.count(FlagRecord.id))
-        .where(FlagRecord.movement_id == Movement.id)
-        .correlate(Movement)
-        .scalar_subquery()
+def _walked_page(
+    session: Session,
+    where: list[ColumnElement[bool]],
+    descending: bool,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[int], str | None]:
+    """The ids of a page, from movements alone (their indexes cover the filters): the planner
+    walks the shipment date index (or the status or flagged one) until the page is full."""
+    keys: list[Any] = [Movement.shipment_date, Movement.id]
+    return _page(
+        session, select(Movement.id, *keys).where(and_(*where)), keys, descending, cursor, limit
     )
+
+
+def _sorted_page(
+    session: Session, where: list[ColumnElement[bool]], descending: bool, limit: int
+) -> tuple[list[int], str | None]:
+    """The ids of a first page when there are few matches (the facets counted them all): every
+    match sorted. Matches far down the date index (an old waste code, a party's old shipments)
+    made a walk read hundreds of thousands of entries before the first one."""
+    matches = (
+        select(Movement.id, Movement.shipment_date)
+        .where(and_(*where))
+        .cte("matches")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # sorted here, not walked to
+    )
+    keys = [matches.c.shipment_date, matches.c.id]
+    return _page(session, select(matches.c.id, *keys), keys, descending, None, limit)
+
+
+@contextmanager
+def _hash_joins(session: Session) -> Iterator[None]:
+    """Statements that read every match use hash joins on PostgreSQL. The planner underestimates
+    how many notifications a jurisdiction and a route filter leave together (they are
+    correlated: Korea's authority and a Singapore transit) and then probes the movements once per
+    notification: 5,000 index probes, 20-40 ms, where hashing them takes 5 ms."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+    yield  # no finally: after an error the transaction is rolled back, and the setting with it
+    if postgres:
+        session.execute(text("RESET enable_nestloop"))
 
 
 def search_movements(
@@ -383,38 +428,27 @@ def search_movements(
     if account.role == Role.ADMIN:
         raise Forbidden("Admins manage the service; they do not read shipments.", rule="role")
     where = _movement_conditions(session, account, filters)
-    keys = [Movement.shipment_date, Movement.id]
-    stmt = (
-        select(Movement, *keys, Notification, _flag_count())
-        .join(Notification, Notification.id == Movement.notification_id)
-        .where(and_(*where))
-    )
     descending = filters.sort == "newest"
-    if cursor:
-        day, last_id = _uncursor(cursor, 2)
-        after = tuple_(
-            literal(date.fromisoformat(day), type_=Movement.shipment_date.type),
-            literal(last_id, type_=Movement.id.type),
-        )
-        bound = tuple_(*keys)
-        stmt = stmt.where(bound < after if descending else bound > after)
-    stmt = stmt.order_by(*[k.desc() if descending else k.asc() for k in keys]).limit(limit + 1)
-    rows: list[Any] = list(session.execute(stmt).all())
-    more, rows = len(rows) > limit, rows[:limit]
-    next_cursor = _cursor((rows[-1][1].isoformat(), rows[-1][2])) if more and rows else None
-    joined = Movement.__table__.join(
-        Notification.__table__, Notification.id == Movement.notification_id
-    )
-    columns = {
-        "status": Movement.status,
-        "export_country": Notification.export_country,
-        "import_country": Notification.import_country,
-    }
-    counts, complete = (
-        _facets(session, where, columns, joined) if facets and not cursor else ({}, True)
-    )
+    counts: dict[str, dict[str, int]] = {}
+    complete, page = True, None
+    if facets and not cursor:
+        columns = {
+            "status": Movement.status,
+            "export_country": Movement.export_country,
+            "import_country": Movement.import_country,
+        }
+        with _hash_joins(session):
+            counts, complete = _facets(session, where, columns, Movement)
+            page = _sorted_page(session, where, descending, limit) if complete else None
+    ids, next_cursor = page or _walked_page(session, where, descending, cursor, limit)
+    rows = session.execute(
+        select(*(c.label(name) for name, c in MOVEMENT_FIELDS.items()))
+        .join(Notification, Notification.id == Movement.notification_id)
+        .where(Movement.id.in_(ids))
+    ).mappings()
+    by_id = {row["id"]: dict(row) for row in rows}
     return {
-        "items": [_movement_row(r[0], r[3], r[4]) for r in rows],
+        "items": [by_id[i] for i in ids],
         "next_cursor": next_cursor,
         "facets": counts,
         "facets_complete": complete,
