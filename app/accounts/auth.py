@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.accounts.models import Account, Role
 from app.core.deps import SessionDep
@@ -25,10 +26,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def current_account(
-    session: SessionDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Account:
+BearerToken = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def current_account(session: SessionDep, credentials: BearerToken) -> Account:
+    return authenticate(session, credentials)
+
+
+def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Account:
+    """The active account whose token was sent, or 401."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("Send your API token as 'Authorization: Bearer <token>'.")
     account = session.scalars(

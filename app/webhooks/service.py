@@ -18,6 +18,7 @@ from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.notifications.models import Notification
 from app.outbox.service import enqueue
+from app.webhooks import repository
 from app.webhooks.domain import check_target
 from app.webhooks.models import Subscription
 from app.webhooks.schemas import SubscriptionIn
@@ -81,15 +82,22 @@ def publish(
     event: str,
     data: dict[str, Any],
     notification: Notification | None = None,
+    notification_id: int | None = None,
     country: str | None = None,
     dedupe: str | None = None,
 ) -> int:
-    """Queue ``event`` for every active subscriber that may see its object; returns how many."""
+    """Queue ``event`` for every active subscriber that may see its object; returns how many.
+
+    Pass the ``notification`` if it is loaded, else its id: it is then loaded only when someone
+    subscribed to the event (a border scan usually has no one to tell, and must stay cheap).
+    """
     queued = 0
-    subs = session.scalars(select(Subscription).where(Subscription.active.is_(True))).all()
+    subs = [sub for sub in repository.active_subscriptions(session) if event in sub.events]
+    if subs and notification is None and notification_id is not None:
+        from app.notifications.repository import get as get_notification
+
+        notification = get_notification(session, notification_id)
     for sub in subs:
-        if event not in sub.events:
-            continue
         account = session.get(Account, sub.account_id)
         if account is None or not account.active or not _may_see(account, notification, country):
             continue
