@@ -157,11 +157,13 @@ def worker(
     once: Annotated[bool, typer.Option(help="Deliver what is due now, then stop")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between rounds")] = 2.0,
 ) -> None:
-    """Deliver the outbox: consent data to customs, events to webhooks (retries, parking)."""
+    """Deliver the outbox: consent data to customs, events to webhooks (retries, parking).
+    Each round also chains audit events a stopped server process left staged."""
     import time
 
     import httpx
 
+    from app.audit.service import seal
     from app.outbox.delivery import make_deliver
     from app.outbox.service import run_once
 
@@ -169,6 +171,7 @@ def worker(
     with httpx.Client() as client:
         deliver = make_deliver(settings, client)
         while True:
+            seal(factory)
             report = run_once(factory=factory, deliver=deliver, settings=settings)
             if report.delivered or report.retried or report.parked:
                 typer.echo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -66,6 +66,11 @@ class ChainReport:
     events: int
     first_broken_id: int | None = None
     reason: str | None = None
+    #: Events committed but not yet chained (normally sealed within milliseconds).
+    staged: int = 0
+
+    def with_staged(self, staged: int) -> ChainReport:
+        return replace(self, staged=staged)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +78,7 @@ class ChainReport:
             "events": self.events,
             "first_broken_id": self.first_broken_id,
             "reason": self.reason,
+            "staged": self.staged,
         }
 
 

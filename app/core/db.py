@@ -91,13 +91,16 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: commit if the block succeeds, roll back everything if it raises."""
-    from app.audit.service import discard, seal  # the chain is sealed at the commit point
+    """One transaction: commit if the block succeeds, roll back everything if it raises.
+
+    The audit events the block noted are written in the same transaction, and whatever other
+    transactions staged meanwhile is chained after the commit (``app.audit.service``)."""
+    from app.audit.service import discard, seal, write
 
     session = factory()
     try:
         yield session
-        seal(session)
+        wrote = write(session)
         session.commit()
     except BaseException:
         discard(session)
@@ -105,3 +108,5 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+    if wrote:
+        seal(factory)

@@ -2,14 +2,16 @@
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from app.audit import service
+from app.audit import repository, service
 from app.audit.models import AuditEvent
+from app.audit.repository import CHAIN_LOCK_KEY
+from app.core.db import unit_of_work, utcnow
 from app.demo import DemoWorld
-from tests.factories import bearer, consented_notification
+from tests.factories import bearer, consented_notification, file_notification
 
 
 def _tamper(app: FastAPI, stmt: object) -> None:
@@ -80,3 +82,74 @@ def test_cli_reports_and_exits_non_zero_on_tampering(
     bad = runner.invoke(cli, ["audit", "verify"], env=env)
     get_settings.cache_clear()
     assert bad.exit_code == 1 and '"intact": false' in bad.output
+
+
+def _verify(client: TestClient, world: DemoWorld) -> dict[str, object]:
+    r = client.get("/admin/audit/verify", headers=bearer(world.tokens["admin"]))
+    assert r.status_code == 200, r.text
+    result: dict[str, object] = r.json()
+    return result
+
+
+def test_events_left_staged_are_shown_counted_and_chained_by_the_next_commit(
+    app: FastAPI, client: TestClient, world: DemoWorld
+) -> None:
+    """A server killed between a commit and the sealing after it leaves its events staged:
+    committed with the change, visible in the history, counted by the check, and chained by
+    the next commit of anyone."""
+    n = consented_notification(client, world)
+    left = {
+        "at": utcnow(),
+        "actor_id": None,
+        "actor": "system",
+        "action": "notification.note",
+        "object_type": "notification",
+        "object_id": str(n["id"]),
+        "before": None,
+        "after": {"note": "staged by a process that died"},
+    }
+    with unit_of_work(app.state.session_factory) as s:
+        repository.stage(s, [left])
+    assert _verify(client, world)["staged"] == 1
+    history = client.get(
+        f"/notifications/{n['id']}/history", headers=bearer(world.tokens["exporter_my"])
+    ).json()
+    assert history[-1]["action"] == "notification.note"
+
+    consented_notification(client, world)  # anyone's next write
+
+    report = _verify(client, world)
+    assert report["intact"] is True and report["staged"] == 0
+    with unit_of_work(app.state.session_factory) as s:
+        chained = s.scalars(select(AuditEvent).where(AuditEvent.action == "notification.note"))
+        assert [e.after for e in chained] == [{"note": "staged by a process that died"}]
+
+
+def test_a_write_while_the_chain_lock_is_held_stages_its_events_without_waiting(
+    app: FastAPI, client: TestClient, world: DemoWorld
+) -> None:
+    """On PostgreSQL a transaction holding the chain lock (through its commit) makes others
+    stage rather than wait; the holder chains them after its own commit. SQLite lets one
+    writer in at a time, so there a write always finds the lock free and chains at once."""
+    postgres = app.state.engine.dialect.name == "postgresql"
+    before = _verify(client, world)["events"]
+    with app.state.engine.connect() as holder:
+        if postgres:
+            holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": CHAIN_LOCK_KEY})
+        n = file_notification(client, world)  # answered while the lock is held
+        report = _verify(client, world)
+        assert report["staged"] == (1 if postgres else 0)
+        assert report["events"] == (before if postgres else before + 1)
+        if postgres:
+            holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": CHAIN_LOCK_KEY})
+            holder.commit()
+            with unit_of_work(app.state.session_factory) as s:
+                service.record(
+                    session=s, actor=None, action="test.tick", object_type="test", object_id=1
+                )  # the next lock holder chains what it finds staged
+    report = _verify(client, world)
+    assert report["intact"] is True and report["staged"] == 0
+    history = client.get(
+        f"/notifications/{n['id']}/history", headers=bearer(world.tokens["exporter_my"])
+    ).json()
+    assert [e["action"] for e in history] == ["notification.create"]

@@ -21,8 +21,10 @@ from tests.factories import bearer, consented_notification, create_movement, sca
 
 @pytest.fixture
 def run(app: FastAPI) -> Iterator[Any]:
-    env = {"BASELTRACK_KEY_DIR": str(app.state.settings.key_dir),
-           "BASELTRACK_DATABASE_URL": app.state.settings.database_url}
+    env = {
+        "BASELTRACK_KEY_DIR": str(app.state.settings.key_dir),
+        "BASELTRACK_DATABASE_URL": app.state.settings.database_url,
+    }
     runner = CliRunner()
     get_settings.cache_clear()
 
@@ -39,12 +41,16 @@ def _movement(client: TestClient, world: DemoWorld) -> dict[str, Any]:
     return create_movement(client, world, n["id"])
 
 
-def test_verify_a_pdf_and_the_text(client: TestClient, world: DemoWorld, run: Any,
-                                   tmp_path: Path) -> None:
+def test_verify_a_pdf_and_the_text(
+    client: TestClient, world: DemoWorld, run: Any, tmp_path: Path
+) -> None:
     m = _movement(client, world)
     pdf = tmp_path / "md.pdf"
-    pdf.write_bytes(client.get(f"/movements/{m['id']}/document.pdf",
-                               headers=bearer(world.tokens["exporter_my"])).content)
+    pdf.write_bytes(
+        client.get(
+            f"/movements/{m['id']}/document.pdf", headers=bearer(world.tokens["exporter_my"])
+        ).content
+    )
     result = run("verify", str(pdf))
     assert result.exit_code == 0, result.output
     verdict = json.loads(result.output)

@@ -43,13 +43,16 @@ def _hold_before(
     barrier: threading.Barrier,
     postgres: bool,
 ) -> None:
-    """Make every writer wait at ``module.name`` until all have arrived (PostgreSQL only)."""
-    original: Callable[..., None] = getattr(module, name)
+    """Make every writer wait at its first call of ``module.name`` until all have arrived
+    (PostgreSQL only)."""
+    original: Callable[..., Any] = getattr(module, name)
+    arrived = threading.local()
 
-    def wait_then_lock(*args: Any, **kwargs: Any) -> None:
-        if postgres:
+    def wait_then_lock(*args: Any, **kwargs: Any) -> Any:
+        if postgres and not getattr(arrived, "done", False):
+            arrived.done = True
             barrier.wait()
-        original(*args, **kwargs)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(module, name, wait_then_lock)
 
@@ -140,14 +143,15 @@ def test_concurrent_creations_never_exceed_the_consent(
 def test_concurrent_writers_on_different_consents_keep_one_audit_chain(
     app: FastAPI, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Writers that share no row still append to one hash chain: the single-writer lock lines
-    them up, so every event links to the one before and none is lost."""
+    """Writers that share no row still append to one hash chain: they all reach the chain lock
+    at once after their commits, one seals, the others leave their staged events to it, and
+    every event ends up linked to the one before, none lost, none left staged."""
     postgres = app.state.engine.dialect.name == "postgresql"
     consents = [consented_notification(client, world)["id"] for _ in range(4)]
     with unit_of_work(app.state.session_factory) as s:
         events_before = s.scalar(select(func.count(AuditEvent.id)))
     barrier = threading.Barrier(len(consents), timeout=30)
-    _hold_before(monkeypatch, audit_repository, "lock_chain", barrier, postgres)
+    _hold_before(monkeypatch, audit_repository, "try_lock_chain", barrier, postgres)
 
     outcomes = _create_at_once(
         app, world, [(nid, "20") for nid in consents], None if postgres else barrier
@@ -158,5 +162,6 @@ def test_concurrent_writers_on_different_consents_keep_one_audit_chain(
         report = audit.verify(session=s)
         ids = list(s.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
     assert report.intact, report.as_dict()
+    assert report.staged == 0
     assert ids == list(range(1, len(ids) + 1))
     assert len(ids) == (events_before or 0) + len(consents)
