@@ -89,6 +89,22 @@ def post(
     return client.post(path, json=body, headers={**bearer(world.tokens[who]), **headers})
 
 
+def inspector(
+    client: TestClient, world: DemoWorld, country: str, name: str, *, active: bool = True
+) -> dict[str, Any]:
+    """Another inspector account, created (and deactivated if asked) by the admin."""
+    r = post(
+        client, world, "admin", "/accounts", {"name": name, "role": "inspector", "country": country}
+    )
+    assert r.status_code == 201, r.text
+    account = dict(r.json())
+    if not active:
+        path = f"/accounts/{account['id']}"
+        r = client.patch(path, json={"active": False}, headers=bearer(world.tokens["admin"]))
+        assert r.status_code == 200, r.text
+    return account
+
+
 def consent_body(days: int = 330, start_in: int = 0) -> dict[str, str]:
     start = date.today() + timedelta(days=start_in)
     return {"valid_from": start.isoformat(), "valid_to": (start + timedelta(days=days)).isoformat()}

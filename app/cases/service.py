@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Account, Role
 from app.audit import service as audit
+from app.cases import repository
 from app.cases.domain import ART9_GROUNDS, RESPONSIBLE, CaseEvent, CaseStatus, transition
 from app.cases.schemas import CaseRead, CommentRead, ConfirmIn
 from app.core.db import utcnow
@@ -177,16 +178,26 @@ def assign(
     inspector_id: int,
     version: int | None = None,
 ) -> FlagRecord:
+    """Hand the case to an active inspector of the flag's state; the page's list uses the same
+    rule (``repository.assignees``), so it never offers someone this would refuse."""
     flag = _acting(session, account, case_id, version)
-    inspector = session.get(Account, inspector_id)
-    if inspector is None or inspector.role != Role.INSPECTOR or inspector.country != flag.country:
+    inspector = repository.assignee(session, flag.country, inspector_id)
+    if inspector is None:
         raise InvalidInput.on(
-            "inspector_id", "case.assignee", f"Assign the case to an inspector of {flag.country}."
+            "inspector_id",
+            "case.assignee",
+            f"Assign the case to an active inspector of {flag.country}.",
         )
     before = {"assigned_to": flag.assigned_to}
     flag.assigned_to = inspector.id
     _record(session, account, flag, "assign", before, {"assigned_to": inspector.id})
     return flag
+
+
+def assignees(*, session: Session, account: Account, case_id: int) -> list[Account]:
+    """Whom the account may assign the case to: only those who act on a case see the list."""
+    flag = _acting(session, account, case_id, None)
+    return repository.assignees(session, flag.country)
 
 
 def comment(*, session: Session, account: Account, case_id: int, body: str) -> FlagRecord:

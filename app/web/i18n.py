@@ -392,6 +392,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.confirm": ("Confirm illegal traffic", "确认非法运输"),
     "case.clear": ("Clear as a false alarm", "作为误报排除"),
     "case.reopen": ("Reopen the case", "重新开启案件"),
+    "case.assign": ("Assign the case", "指派案件"),
+    "case.assign_to": ("Assign to", "指派给"),
     "case.reopen_help": (
         "The case goes back to “under investigation”.",
         "案件将回到“调查中”。",
@@ -416,6 +418,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "done.case_confirm": ("Illegal traffic confirmed.", "已确认非法运输。"),
     "done.case_clear": ("Case cleared.", "案件已排除。"),
     "done.case_reopen": ("Case reopened.", "案件已重新开启。"),
+    "done.case_assign": ("Case assigned.", "案件已指派。"),
     "done.case_comment": ("Comment added.", "评论已添加。"),
     # dashboard
     "dash.title": ("Dashboard", "统计概览"),

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData
 from app.accounts.models import Account, Role
 from app.cases import service as cases
 from app.cases.domain import ART9_GROUNDS
-from app.cases.schemas import ClearIn, CommentIn, ConfirmIn
+from app.cases.schemas import AssignIn, ClearIn, CommentIn, ConfirmIn
 from app.core.deps import SessionDep
 from app.core.errors import BaselTrackError, NotFound
 from app.search import service as search
@@ -120,6 +120,11 @@ def _clear(s: Session, a: Account, case_id: int, v: int | None, form: FormData) 
     return cases.clear(session=s, account=a, case_id=case_id, reason=reason, version=v)
 
 
+def _assign(s: Session, a: Account, case_id: int, v: int | None, form: FormData) -> object:
+    inspector_id = parse(AssignIn, form, "assign.").inspector_id
+    return cases.assign(session=s, account=a, case_id=case_id, inspector_id=inspector_id, version=v)
+
+
 def _comment(s: Session, a: Account, case_id: int, v: int | None, form: FormData) -> object:
     body = parse(CommentIn, form, "comment.").body
     return cases.comment(session=s, account=a, case_id=case_id, body=body)
@@ -132,13 +137,18 @@ CASE_STEPS: dict[str, Step] = {
     "confirm": _confirm,
     "clear": _clear,
     "reopen": lambda s, a, i, v, _: cases.reopen(session=s, account=a, case_id=i, version=v),
+    "assign": _assign,
     "comment": _comment,
 }
 
 
-def _name(session: Session, account_id: int | None) -> str | None:
-    found = session.get(Account, account_id) if account_id else None
-    return found.name if found else None
+def _names(session: Session, view: dict[str, Any]) -> dict[int, str]:
+    """The names of the accounts the case shows: its assignee, comment authors, and whom the
+    history's steps assigned it to (all inspectors the case's readers may already see)."""
+    ids = {view["assigned_to"], *(c["account_id"] for c in view["comments"])}
+    ids |= {(h["after"] or {}).get("assigned_to") for h in view["history"]}
+    found = (session.get(Account, i) for i in ids if isinstance(i, int))
+    return {a.id: a.name for a in found if a is not None}
 
 
 def _case_page(
@@ -155,6 +165,9 @@ def _case_page(
     flag = cases.get_case(session=session, account=account, case_id=case_id)
     view = cases.present(session=session, flag=flag)
     may_act = account.role == Role.INSPECTOR and account.country == flag.country
+    assignees = (
+        cases.assignees(session=session, account=account, case_id=case_id) if may_act else []
+    )
     route = sorted(cases.route_countries(session, flag.notification_id) | {flag.country})
     return render(
         request,
@@ -163,10 +176,14 @@ def _case_page(
         status_code=status_code,
         c=view,
         may_act=may_act,
-        assignee=_name(session, view["assigned_to"]),
-        authors={c["account_id"]: _name(session, c["account_id"]) for c in view["comments"]},
+        names=_names(session, view),
+        assignees=[(str(a.id), a.name) for a in assignees],
         grounds=[(k, f"({k}) {text}") for k, text in ART9_GROUNDS.items()],
-        values={"confirm.states_notified": ", ".join(route), **(values or {})},
+        values={
+            "confirm.states_notified": ", ".join(route),
+            "assign.inspector_id": view["assigned_to"] or "",
+            **(values or {}),
+        },
         errors=errors or FormErrors(),
         failed=failed,
         done=request.query_params.get("done"),

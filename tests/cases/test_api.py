@@ -8,7 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
-from tests.factories import bearer, consented_notification, create_movement, post, scan
+from tests.factories import (
+    bearer,
+    consented_notification,
+    create_movement,
+    inspector,
+    post,
+    scan,
+)
 
 
 @pytest.fixture
@@ -125,6 +132,24 @@ def test_only_inspectors_of_the_flag_state_act(
         {"inspector_id": world.accounts["inspector_my"]},
     )
     assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "case.assignee"
+
+
+def test_assigned_only_to_an_active_inspector_of_the_flag_state(
+    client: TestClient, world: DemoWorld, case: dict[str, Any]
+) -> None:
+    path = f"/cases/{case['id']}"
+    colleague = inspector(client, world, "TH", "DIW Thailand — port inspections")
+    retired = inspector(client, world, "TH", "DIW Thailand — retired desk", active=False)
+    for refused in (retired["id"], world.accounts["customs_th"], world.accounts["inspector_my"]):
+        r = post(client, world, "inspector_th", f"{path}/assign", {"inspector_id": refused})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "inspector_id"
+    r = post(client, world, "inspector_th", f"{path}/assign", {"inspector_id": colleague["id"]})
+    assert r.status_code == 200, r.text
+    assigned = r.json()
+    assert assigned["assigned_to"] == colleague["id"] and assigned["status"] == "open"
+    assert [(h["action"], h["after"]) for h in assigned["history"]] == [
+        ("case.assign", {"assigned_to": colleague["id"]})
+    ]
 
 
 def test_stale_version_conflicts(

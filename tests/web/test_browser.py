@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
-from tests.factories import file_notification
+from tests.factories import file_notification, inspector
 from tests.web.conftest import advance, announced_movement, flag_in_thailand
 
 if TYPE_CHECKING:
@@ -166,10 +166,12 @@ def test_customs_officer_scans_and_sees_green_then_red(
     shot(page, "11-customs-flagged")
 
 
-def test_inspector_searches_opens_investigates_and_confirms_a_case(
+def test_inspector_searches_opens_investigates_assigns_and_confirms_a_case(
     page: Page, live_server: str, world: DemoWorld, client: TestClient
 ) -> None:
     case = flag_in_thailand(client, world)
+    colleague = "DIW Thailand — port inspections"
+    inspector(client, world, "TH", colleague)
     document_no = case["movement"]["document_no"]
     sign_in(page, live_server, "inspector_th", world)
     assert page.url.endswith("/ui/flags")
@@ -186,6 +188,11 @@ def test_inspector_searches_opens_investigates_and_confirms_a_case(
     page.click("form.step-investigate button")
     assert "Investigation started." in page.inner_text(".done")
     assert page.inner_text("h1 .status") == "Under investigation"
+    page.select_option('select[name="assign.inspector_id"]', label=colleague)
+    page.click("form.step-assign button")
+    assert "Case assigned." in page.inner_text(".done")
+    assert page.inner_text("dt:text-is('Assigned to') + dd") == colleague
+    assert f"case.assign · Assigned to {colleague}" in page.inner_text("section.history")
     page.select_option('select[name="confirm.ground"]', "d")
     page.select_option('select[name="confirm.responsible"]', "exporter")
     page.fill('textarea[name="confirm.note"]', "Diverted to Laem Chabang; take-back ordered")

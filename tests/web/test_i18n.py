@@ -10,6 +10,7 @@ from app.notifications.domain import Actor, NotificationStatus
 from app.regimes.domain import RegimeCode
 from app.web.actions import ACTIONS
 from app.web.i18n import TEXT, choose_language, translator
+from app.web.inspector_pages import CASE_STEPS
 from app.web.session import TEMPLATES
 
 #: Every ``action`` that notifications.domain.next_actions can name.
@@ -49,6 +50,7 @@ def test_every_value_shown_through_a_prefix_is_translated() -> None:
         + [f"movement.{m.value}" for m in MovementStatus]
         + [f"regime.{r.value}" for r in RegimeCode]
         + [f"done.{name}" for name in ACTIONS]
+        + [f"done.case_{name}" for name in CASE_STEPS]
         + [f"verdict.{v}{s}" for v in ("valid", "flagged") for s in ("", "_say")]
         + [f"error.{code}" for code in (400, 401, 403, 404, 409, 422, 503)]
     )

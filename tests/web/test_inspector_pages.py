@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
 from app.web import inspector_pages
+from tests.factories import inspector as create_inspector
 from tests.web.conftest import flag_in_malaysia, flag_in_thailand
 from tests.web.visitors import Visitor, field_errors, text_of
 
@@ -27,6 +28,26 @@ def _results(html: str) -> str:
 
 def _forms(html: str) -> list[str]:
     return re.findall(r'<form method="post" action="(/ui/cases/[^"]+)"', html)
+
+
+def _version(html: str) -> str:
+    found = re.search(r'name="version" value="(\d+)"', html)
+    assert found
+    return found.group(1)
+
+
+def _options(html: str, name: str) -> list[tuple[str, str, bool]]:
+    """The select's options: value, visible text, whether it is selected."""
+    found = re.search(r'<select name="' + re.escape(name) + r'">(.*?)</select>', html, re.S)
+    assert found, name
+    options = re.findall(r'<option value="([^"]*)"\s*(selected)?>([^<]*)</option>', found.group(1))
+    return [(value, text_of(label), bool(chosen)) for value, chosen, label in options]
+
+
+def _history(html: str) -> list[str]:
+    """The history table's rows (step and what it did), without the time and the actor."""
+    table = html.split('<section class="card history">')[1]
+    return [text_of(row) for row in re.findall(r"<td><code>(.*?)</td></tr>", table, re.S)]
 
 
 def test_inspector_searches_flags_and_sees_facets_linked_to_filters(
@@ -114,10 +135,13 @@ def test_inspector_investigates_comments_and_confirms_a_case(
     assert page.status_code == 200
     text = text_of(page.text)
     assert "Open" in text and case["movement"]["document_no"] in text and "THLCH" in text
-    assert _forms(page.text) == [f"{path}/investigate", f"{path}/clear", f"{path}/comment"]
-    version = re.search(r'name="version" value="(\d+)"', page.text)
-    assert version
-    done = inspector.post(f"{path}/investigate", {"version": version.group(1)})
+    assert _forms(page.text) == [
+        f"{path}/investigate",
+        f"{path}/assign",
+        f"{path}/clear",
+        f"{path}/comment",
+    ]
+    done = inspector.post(f"{path}/investigate", {"version": _version(page.text)})
     assert done.status_code == 303 and done.headers["location"] == f"{path}?done=case_investigate"
     page = inspector.get(done.headers["location"])
     text = text_of(page.text)
@@ -162,6 +186,88 @@ def test_a_refused_case_step_is_shown_at_its_field_and_changes_nothing(
     assert inspector.post(f"{path}/reopen").status_code == 303
     assert "Under investigation" in text_of(inspector.get(path).text)
     assert inspector.post(f"{path}/close").status_code == 404
+
+
+def test_inspector_assigns_a_case_to_a_colleague_of_the_same_country(
+    visit: Visit, client: TestClient, world: DemoWorld
+) -> None:
+    case = flag_in_thailand(client, world)
+    colleague = create_inspector(client, world, "TH", "DIW Thailand — port inspections")
+    create_inspector(client, world, "TH", "DIW Thailand — retired desk", active=False)
+    path = f"/ui/cases/{case['id']}"
+    inspector = visit("inspector_th")
+    page = inspector.get(path)
+    me = str(world.accounts["inspector_th"])
+    assert _options(page.text, "assign.inspector_id") == [
+        ("", "—", True),
+        (me, "DIW Thailand — enforcement", False),
+        (str(colleague["id"]), "DIW Thailand — port inspections", False),
+    ]  # active inspectors of TH only: not the retired desk, not Malaysia's
+    done = inspector.post(
+        f"{path}/assign",
+        {"version": _version(page.text), "assign.inspector_id": str(colleague["id"])},
+    )
+    assert done.status_code == 303 and done.headers["location"] == f"{path}?done=case_assign"
+    page = inspector.get(done.headers["location"])
+    text = text_of(page.text)
+    assert "Case assigned." in text and "Assigned to DIW Thailand — port inspections" in text
+    assert "Open" in text  # assigning is no step of the workflow
+    assert (str(colleague["id"]), "DIW Thailand — port inspections", True) in _options(
+        page.text, "assign.inspector_id"
+    )
+    assert _history(page.text) == ["case.assign · Assigned to DIW Thailand — port inspections"]
+    assert (
+        inspector.post(f"{path}/investigate", {"version": _version(page.text)}).status_code == 303
+    )
+    page = inspector.get(path)  # the case stays with the colleague it was assigned to
+    assert "Assigned to DIW Thailand — port inspections" in text_of(page.text)
+    assert _history(page.text)[1] == "case.investigate"
+    zh = text_of(inspector.get(f"{path}?lang=zh").text)
+    assert "指派给" in zh and "指派案件" in zh
+
+
+def test_assigning_a_case_abroad_is_refused_at_the_field_and_changes_nothing(
+    visit: Visit, client: TestClient, world: DemoWorld
+) -> None:
+    case = flag_in_thailand(client, world)
+    retired = create_inspector(client, world, "TH", "DIW Thailand — retired desk", active=False)
+    path = f"/ui/cases/{case['id']}"
+    inspector = visit("inspector_th")
+    version = _version(inspector.get(path).text)
+    foreign = str(world.accounts["inspector_my"])
+    for refused in (foreign, str(retired["id"])):
+        r = inspector.post(f"{path}/assign", {"version": version, "assign.inspector_id": refused})
+        assert r.status_code == 422
+        message = "Assign the case to an active inspector of TH."
+        assert field_errors(r.text, "assign.inspector_id") == [message]
+        assert message in text_of(r.text.split('role="alert"')[1])  # and at the top of the page
+    blank = inspector.post(f"{path}/assign", {"version": version, "assign.inspector_id": ""})
+    assert blank.status_code == 422 and field_errors(blank.text, "assign.inspector_id")
+    page = inspector.get(path)
+    assert "Assigned to —" in text_of(page.text) and _history(page.text) == []
+    assert _version(page.text) == version
+    # Malaysian inspectors read the case (MY is on the route) but get no list and cannot assign
+    reader = visit("inspector_my")
+    assert 'name="assign.inspector_id"' not in reader.get(path).text
+    mine = {"version": version, "assign.inspector_id": foreign}
+    assert reader.post(f"{path}/assign", mine).status_code == 403
+    assert _history(inspector.get(path).text) == []
+
+
+def test_a_stale_assignment_is_refused_with_a_conflict(
+    visit: Visit, client: TestClient, world: DemoWorld
+) -> None:
+    case = flag_in_thailand(client, world)
+    path = f"/ui/cases/{case['id']}"
+    inspector = visit("inspector_th")
+    version = _version(inspector.get(path).text)
+    assert inspector.post(f"{path}/investigate", {"version": version}).status_code == 303
+    me = str(world.accounts["inspector_th"])
+    stale = inspector.post(f"{path}/assign", {"version": version, "assign.inspector_id": me})
+    assert stale.status_code == 409 and "reload it" in text_of(stale.text)
+    assert _history(inspector.get(path).text) == [
+        "case.investigate · Assigned to DIW Thailand — enforcement"
+    ]
 
 
 def test_an_inspector_on_the_route_reads_a_foreign_case_but_cannot_act(
