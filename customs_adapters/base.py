@@ -88,9 +88,13 @@ def read_capped(stream: IO[bytes], max_bytes: int) -> bytes:
     return LimitedReader(stream, max_bytes).read()
 
 
+_validate_declaration = CustomsDeclaration.__pydantic_validator__.validate_python
+"""``CustomsDeclaration.model_validate`` without its Python wrapper (called once per row)."""
+
+
 def to_row(position: int, data: Mapping[str, Any]) -> ParsedRow:
     """Validate canonical fields into a declaration, or explain field by field why not."""
     try:
-        return ParsedDeclaration(position, CustomsDeclaration.model_validate(data))
+        return ParsedDeclaration(position, _validate_declaration(data))
     except ValidationError as error:
         return RowError(position, describe_validation_error(error))

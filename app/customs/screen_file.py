@@ -12,6 +12,7 @@ from typing import IO, Any
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+import app.models  # noqa: F401  every mapped class, so relationships resolve in a fresh process
 from app.core.db import unit_of_work
 from app.core.errors import InvalidInput
 from app.customs.service import ingest

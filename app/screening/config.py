@@ -41,6 +41,8 @@ class KeywordSet:
 
     words: frozenset[str]
     phrases: tuple[str, ...]
+    phrase_heads: frozenset[str]
+    """The first word of every phrase: a text without any of them holds no phrase either."""
 
     @classmethod
     def of(cls, keywords: Iterable[str]) -> KeywordSet:
@@ -52,12 +54,14 @@ class KeywordSet:
                 words.add(normalized.strip())
             else:
                 phrases.append(normalized)
-        return cls(frozenset(words), tuple(phrases))
+        heads = frozenset(phrase.split()[0] for phrase in phrases)
+        return cls(frozenset(words), tuple(phrases), heads)
 
     def found(self, text: str, words: frozenset[str]) -> list[str]:
         """Keywords present in ``text`` (normalized) whose word set is ``words``."""
         hits = sorted(self.words & words)
-        hits.extend(p.strip() for p in self.phrases if p in text)
+        if not self.phrase_heads.isdisjoint(words):
+            hits.extend(p.strip() for p in self.phrases if p in text)
         return hits
 
 

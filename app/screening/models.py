@@ -14,10 +14,17 @@ class FlagRecord(Base):
     __table_args__ = (
         Index("ix_flags_country_status", "country", "status"),
         # free text: a trigram index on PostgreSQL (LIKE '%x%'), prefix search on document numbers
-        Index("ix_flags_search_text_trgm", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}),
-        Index("ix_flags_document_no_pattern", "document_no",
-              postgresql_ops={"document_no": "varchar_pattern_ops"}),
+        Index(
+            "ix_flags_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_flags_document_no_pattern",
+            "document_no",
+            postgresql_ops={"document_no": "varchar_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

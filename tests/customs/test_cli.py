@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -44,3 +47,32 @@ def test_unknown_format_is_a_clear_error(app: FastAPI, tmp_path: Path) -> None:
     path.write_text("hello")
     code, output = _run(app, "screen", str(path), "--format", "pdf")
     assert code != 0 and "format must be one of" in output
+
+
+def test_screen_runs_in_a_fresh_interpreter(app: FastAPI, tmp_path: Path) -> None:
+    """As a user runs it: nothing imported beforehand (the tests above run inside a process
+    where the test app has imported every model already)."""
+    path = tmp_path / "declarations.csv"
+    path.write_bytes(
+        csv_bytes([csv_row(declaration_id="FRESH-1"), csv_row(declaration_id="X", hs_code="1")])
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app.cli import main; main()",
+            "screen",
+            str(path),
+            "--format",
+            "csv",
+        ],
+        env={**os.environ, "BASELTRACK_DATABASE_URL": app.state.settings.database_url},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout[result.stdout.index("{") :])
+    assert summary["received"] == 1 and summary["errors"] == 1
+    assert summary["first_errors"][0].startswith("3: hs_code")

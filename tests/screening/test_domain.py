@@ -21,8 +21,9 @@ from app.screening import (
     load_config,
     screen,
 )
-from app.screening.config import DEFAULT_RULES
-from app.screening.domain import party_key
+from app.screening.config import DEFAULT_RULES, KeywordSet, normalize_text
+from app.screening.domain import party_key, party_keys
+from app.screening.rules.goods import fits
 from customs_adapters.declaration import CustomsDeclaration, GoodsLine, Trader
 
 CONFIG = load_config()
@@ -275,3 +276,36 @@ def test_unknown_severity_in_rules_json_is_refused_with_the_rule_named(tmp_path:
     with pytest.raises(InvalidInput) as caught:
         load_config(path)
     assert "S04" in str(caught.value) and "urgent" in str(caught.value)
+
+
+PARTY_TEXTS = [
+    ["ACME-Recycling GmbH.", "DE 123/45", "Batt Recovery N.V.", "", "Zoll Agent KG"],
+    ["Straße & Söhne", "İstanbul Geri Dönüşüm", "①②", "plain"],
+    ["with\x00nul", "x"],
+    ["-- . --", "   "],
+    [],
+]
+
+
+@pytest.mark.parametrize("texts", PARTY_TEXTS)
+def test_party_keys_in_one_pass_are_the_keys_one_by_one(texts: list[str]) -> None:
+    by_definition = ["".join(ch for ch in t.casefold() if ch.isalnum()) for t in texts]
+    assert [party_key(t) for t in texts] == by_definition
+    assert party_keys(texts) == by_definition
+
+
+def test_keyword_phrases_are_found_as_before_their_first_word_is_checked() -> None:
+    keywords = KeywordSet.of(["second-hand", "used goods", "scrap", "for reuse"])
+    for description, expected in [
+        ("Second hand TVs, for reuse", ["second hand", "for reuse"]),
+        ("hand-held scrap", ["scrap"]),  # 'hand' without 'second' is no phrase
+        ("used; goods", ["used goods"]),
+        ("reuse for", []),
+    ]:
+        text = normalize_text(description)
+        assert keywords.found(text, frozenset(text.split())) == expected, description
+
+
+def test_hs_code_fits_a_heading_either_way() -> None:
+    assert fits("8549", ("854911",)) and fits("85491100", ("2620", "8549"))
+    assert not fits("8507", ("8549", "854911"))

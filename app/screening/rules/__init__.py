@@ -41,3 +41,6 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("S14", s14_exit_without_arrival),
     ("S15", s15_port_hopping),
 )
+
+RULE_ORDER: dict[str, int] = {rule_id: i for i, (rule_id, _) in enumerate(RULES)}
+"""Each rule's place in ``RULES``: flags come out in this order."""

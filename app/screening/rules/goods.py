@@ -8,9 +8,9 @@ from app.screening.case import Case
 from app.screening.domain import Flag
 
 
-def fits(code: str, headings: Iterable[str]) -> bool:
+def fits(code: str, headings: tuple[str, ...]) -> bool:
     """A declared code fits a heading when one is a prefix of the other (8549 ~ 854911)."""
-    return any(code.startswith(h) or h.startswith(code) for h in headings)
+    return code.startswith(headings) or any(h.startswith(code) for h in headings)
 
 
 def s08_misdeclared_goods(case: Case) -> Iterable[Flag]:
@@ -36,7 +36,11 @@ def s08_misdeclared_goods(case: Case) -> Iterable[Flag]:
             )
         )
     notified = notification.hs_codes
-    hinted = tuple(h for w in notification.waste_codes for h in config.basel_hs_hints.get(w, ()))
+    hinted = (
+        ()
+        if notified  # the hint is read only when no HS code was notified
+        else tuple(h for w in notification.waste_codes for h in config.basel_hs_hints.get(w, ()))
+    )
     expected = notified or hinted
     misfits = [code for code in case.hs_codes if expected and not fits(code, expected)]
     if misfits and notified:

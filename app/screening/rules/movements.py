@@ -6,26 +6,38 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from app.screening.case import Case
-from app.screening.domain import Flag
+from app.screening.config import ScreeningConfig
+from app.screening.domain import Flag, ScreeningContext
 
 
 def s09_cloned_movement(case: Case) -> Iterable[Flag]:
-    """A movement crosses one export and one import office; transit may legitimately repeat."""
     d = case.declaration
-    if not d.movement_id or d.direction == "transit":
-        return ()
-    earlier = case.context.times_declared(d.movement_id, d.direction, d.declaration_id)
+    flag = clone_flag(case.context, case.config, d.movement_id, d.direction, d.declaration_id)
+    return () if flag is None else (flag,)
+
+
+def clone_flag(
+    context: ScreeningContext,
+    config: ScreeningConfig,
+    movement_id: str | None,
+    direction: str,
+    declaration_id: str,
+) -> Flag | None:
+    """S09 on the three fields it reads, so a batch screened in several processes can run it
+    in the one process that sees the declarations in file order. A movement crosses one export
+    and one import office; transit may legitimately repeat."""
+    if not movement_id or direction == "transit":
+        return None
+    earlier = context.times_declared(movement_id, direction, declaration_id)
     if earlier < 1:
-        return ()
-    return (
-        case.config.flag(
-            "S09",
-            f"Movement document {d.movement_id} was already cited by {earlier} other "
-            f"{d.direction} declaration(s); a document covers one shipment only.",
-            movement_id=d.movement_id,
-            direction=d.direction,
-            earlier_declarations=earlier,
-        ),
+        return None
+    return config.flag(
+        "S09",
+        f"Movement document {movement_id} was already cited by {earlier} other "
+        f"{direction} declaration(s); a document covers one shipment only.",
+        movement_id=movement_id,
+        direction=direction,
+        earlier_declarations=earlier,
     )
 
 

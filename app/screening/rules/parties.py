@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.screening.case import Case
-from app.screening.domain import Flag, party_key
+from app.screening.domain import Flag, PartyKeys, party_key, party_keys
 from customs_adapters.declaration import Trader
 
 
-def same_party(trader: Trader, name: str, identifier: str | None) -> bool:
-    """Same identifier when both sides have one, otherwise same name (case, punctuation aside)."""
+def same_party(trader: Trader, name: str, identifier: str | None, keys: PartyKeys) -> bool:
+    """Same identifier when both sides have one, otherwise same name (case, punctuation aside).
+    ``keys`` are the notified party's, precomputed; equal text needs no key at all."""
     if trader.identifier and identifier:
-        return party_key(trader.identifier) == party_key(identifier)
-    return party_key(trader.name) == party_key(name)
+        return trader.identifier == identifier or party_key(trader.identifier) == keys.identifier
+    return trader.name == name or party_key(trader.name) == keys.name
 
 
 def s07_parties_differ(case: Case) -> Iterable[Flag]:
@@ -28,6 +29,7 @@ def s07_parties_differ(case: Case) -> Iterable[Flag]:
             "notifier",
             notification.notifier_name,
             notification.notifier_id,
+            notification.notifier_keys,
         ),
         (
             "consignee",
@@ -35,6 +37,7 @@ def s07_parties_differ(case: Case) -> Iterable[Flag]:
             "consignee",
             notification.consignee_name,
             notification.consignee_id,
+            notification.consignee_keys,
         ),
     )
     return [
@@ -47,8 +50,8 @@ def s07_parties_differ(case: Case) -> Iterable[Flag]:
             declared={"name": trader.name, "identifier": trader.identifier},
             notified={"name": name, "identifier": identifier},
         )
-        for role, trader, notified_role, name, identifier in checks
-        if not same_party(trader, name, identifier)
+        for role, trader, notified_role, name, identifier, keys in checks
+        if not same_party(trader, name, identifier, keys)
     ]
 
 
@@ -56,7 +59,7 @@ def s11_carrier_not_notified(case: Case) -> Iterable[Flag]:
     notification, carrier = case.notification, case.declaration.carrier
     if notification is None or not carrier or not notification.carriers:
         return ()
-    if party_key(carrier) in {party_key(c) for c in notification.carriers}:
+    if carrier in notification.carriers or party_key(carrier) in notification.carrier_keys:
         return ()
     return (
         case.config.flag(
@@ -74,6 +77,10 @@ def s12_known_offender(case: Case) -> Iterable[Flag]:
     if not offenders:
         return ()
     d = case.declaration
+    c, e, a = d.consignor, d.consignee, d.declarant
+    texts = [t for t in (c.name, c.identifier, e.name, e.identifier, a.name, a.identifier) if t]
+    if offenders.isdisjoint(party_keys([*texts, d.carrier] if d.carrier else texts)):
+        return ()  # the usual answer, found with every key computed in one pass
     named: list[tuple[str, str, str | None]] = [
         (role, trader.name, trader.identifier)
         for role, trader in (

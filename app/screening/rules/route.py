@@ -14,11 +14,7 @@ def s06_off_route(case: Case) -> Iterable[Flag]:
         return ()
     d, config = case.declaration, case.config
     flags = []
-    route = (
-        notification.export_country,
-        *notification.transit_countries,
-        notification.import_country,
-    )
+    route = notification.route
     if d.office_country not in route:
         flags.append(
             config.flag(
