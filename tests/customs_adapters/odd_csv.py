@@ -9,33 +9,13 @@ from typing import Any
 
 from customs_adapters.base import ParsedDeclaration, ParsedRow, RowError
 from customs_adapters.csv_batch import COLUMNS
+from tests.customs_adapters.test_formats import CSV_BASE
 
+#: The canonical row of the format tests, with the HS code in the plain 8-digit form.
 PLAIN_ROW = {
-    "declared_on": "2025-03-01",
-    "customs_office": "DE004250",
-    "office_country": "DE",
-    "direction": "export",
-    "declarant_name": "Zoll Agent KG",
-    "declarant_country": "DE",
-    "declarant_id": "",
-    "consignor_name": "Acme Recycling GmbH",
-    "consignor_country": "DE",
-    "consignor_id": "DE123",
-    "consignee_name": "Batt Recovery NV",
-    "consignee_country": "BE",
-    "consignee_id": "BE456",
-    "dispatch_country": "DE",
-    "destination_country": "BE",
-    "transit_countries": "NL",
+    **CSV_BASE,
     "hs_code": "85491100",
     "description": "Waste lead-acid batteries, spent",
-    "net_mass_kg": "10000",
-    "packages": "20",
-    "containers": "MSKU1234565;TGHU7654321",
-    "transport_mode": "R",
-    "carrier": "Rhein Trans GmbH",
-    "notification_number": "DE-2025-0001",
-    "movement_id": "MD-1",
 }
 """A row every check takes as it is (no conversion needed)."""
 
