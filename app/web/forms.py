@@ -8,18 +8,21 @@ names in ``COMMA_LISTS`` are typed as comma-separated text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.core.errors import BaselTrackError
 from app.core.problems import validation_problem
 from app.parties.models import Party
+from app.web.session import redirect
 
 COMMA_LISTS = frozenset(
     {"operations", "waste.y_codes", "waste.h_codes", "containers", "states_notified"}
@@ -203,3 +206,29 @@ def lead_acid_defaults(
         "customs_offices.entry": "KRPUS",
         "declaration.signed_on": today.isoformat(),
     }
+
+
+def run_step(
+    session: Session,
+    step: Callable[[], object],
+    *,
+    done: str,
+    page: Callable[..., Response],
+    failed: str,
+    prefix: str = "",
+    values: dict[str, Any] | None = None,
+) -> Response:
+    """Run one form's step in a savepoint: on success redirect to ``done``; on a refusal show
+    the ``page`` again with the errors next to the fields of ``prefix`` (nothing of the step is
+    kept, the rest of the request's session stays usable for the page)."""
+    try:
+        with session.begin_nested():
+            step()
+    except BaselTrackError as error:
+        return page(
+            errors=FormErrors.of(error, prefix),
+            failed=failed,
+            values=values,
+            status_code=error.status,
+        )
+    return redirect(done)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,8 +32,8 @@ from app.statistics import service as statistics
 from app.statistics.domain import MEASURES
 from app.web import service
 from app.web.charts import bar_chart
-from app.web.forms import FormErrors, flat_values, parse, validate, version_of
-from app.web.session import CheckedForm, PageAccount, PageRoute, redirect, render
+from app.web.forms import FormErrors, flat_values, parse, run_step, validate, version_of
+from app.web.session import CheckedForm, PageAccount, PageRoute, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -210,21 +211,15 @@ def case_step(
     step = CASE_STEPS.get(action)
     if step is None:
         raise NotFound(f"No case step {action!r}; the steps are: {', '.join(CASE_STEPS)}.")
-    try:
-        with session.begin_nested():
-            step(session, account, case_id, version_of(form), form)
-    except BaselTrackError as error:
-        return _case_page(
-            request,
-            session,
-            account,
-            case_id,
-            errors=FormErrors.of(error, f"{action}."),
-            failed=action,
-            values=flat_values(form),
-            status_code=error.status,
-        )
-    return redirect(f"/ui/cases/{case_id}?done=case_{action}")
+    return run_step(
+        session,
+        lambda: step(session, account, case_id, version_of(form), form),
+        done=f"/ui/cases/{case_id}?done=case_{action}",
+        page=partial(_case_page, request, session, account, case_id),
+        failed=action,
+        prefix=f"{action}.",
+        values=flat_values(form),
+    )
 
 
 # --- dashboard ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ their fields. Each step runs in a savepoint, so a refused one leaves nothing beh
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -27,7 +28,7 @@ from app.notifications.domain import NotificationStatus
 from app.notifications.schemas import NotificationIn
 from app.web import service
 from app.web.actions import ACTIONS, Context
-from app.web.forms import FormErrors, flat_values, lead_acid_defaults, parse, version_of
+from app.web.forms import FormErrors, flat_values, lead_acid_defaults, parse, run_step, version_of
 from app.web.session import CheckedForm, PageAccount, PageRoute, redirect, render
 
 router = APIRouter(route_class=PageRoute)
@@ -205,22 +206,19 @@ def take_step(
         raise NotFound(f"No step {action!r}; the steps are: {', '.join(ACTIONS)}.")
     prefix = f"{action}."
     context = Context(session, account, signer, notification_id, version_of(form))
-    try:
-        with session.begin_nested():
-            data = parse(step.schema, form, prefix) if step.schema else None
-            step.run(context, data)
-    except BaselTrackError as error:
-        return _notification_page(
-            request,
-            session,
-            account,
-            notification_id,
-            errors=FormErrors.of(error, prefix),
-            failed=action,
-            values=flat_values(form),
-            status_code=error.status,
-        )
-    return redirect(f"/ui/notifications/{notification_id}?done={action}")
+
+    def run() -> None:
+        step.run(context, parse(step.schema, form, prefix) if step.schema else None)
+
+    return run_step(
+        session,
+        run,
+        done=f"/ui/notifications/{notification_id}?done={action}",
+        page=partial(_notification_page, request, session, account, notification_id),
+        failed=action,
+        prefix=prefix,
+        values=flat_values(form),
+    )
 
 
 @router.post("/ui/movements/{movement_id}/announce")
@@ -229,20 +227,13 @@ def announce_movement(
 ) -> Response:
     """Prior notice of the actual shipment, from the notification's list of movements."""
     m = movements.get_movement(session=session, account=account, movement_id=movement_id)
-    try:
-        with session.begin_nested():
-            movements.announce(session=session, account=account, movement_id=movement_id)
-    except BaselTrackError as error:
-        return _notification_page(
-            request,
-            session,
-            account,
-            m.notification_id,
-            errors=FormErrors.of(error),
-            failed="announce",
-            status_code=error.status,
-        )
-    return redirect(f"/ui/notifications/{m.notification_id}?done=announce")
+    return run_step(
+        session,
+        lambda: movements.announce(session=session, account=account, movement_id=movement_id),
+        done=f"/ui/notifications/{m.notification_id}?done=announce",
+        page=partial(_notification_page, request, session, account, m.notification_id),
+        failed="announce",
+    )
 
 
 # --- documents ---------------------------------------------------------------------------------
