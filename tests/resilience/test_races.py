@@ -29,9 +29,11 @@ from app.core.errors import BaselTrackError
 from app.demo import DemoWorld
 from app.movements import repository as movement_repository
 from app.movements import service as movements
-from app.movements.models import Movement
+from app.movements.models import Crossing, Movement
 from app.movements.schemas import MovementIn
-from tests.factories import consented_notification, create_movement, movement_body
+from app.scans import repository as scan_repository
+from app.scans.models import Scan
+from tests.factories import consented_notification, create_movement, movement_body, post
 
 WRITERS = 6
 
@@ -165,3 +167,47 @@ def test_concurrent_writers_on_different_consents_keep_one_audit_chain(
     assert report.staged == 0
     assert ids == list(range(1, len(ids) + 1))
     assert len(ids) == (events_before or 0) + len(consents)
+
+
+def test_one_document_scanned_twice_at_once_crosses_once(
+    app: FastAPI, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two officers scan the same load at the same border at the same moment. On PostgreSQL
+    both read the shipment as announced before either writes (held together by a barrier): one
+    records the crossing, the other gets 409 and writes nothing. SQLite lets one in at a time,
+    so there the second sees the crossing and is flagged as a document presented twice."""
+    postgres = app.state.engine.dialect.name == "postgresql"
+    n = consented_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    r = post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
+    assert r.status_code == 200, r.text
+    barrier = threading.Barrier(2, timeout=30)
+    _hold_before(monkeypatch, scan_repository, "record_crossing", barrier, postgres)
+    answers: list[Any] = [None, None]
+
+    def scan_it(i: int) -> None:
+        if not postgres:
+            barrier.wait()
+        body = {"qr_text": m["qr_text"], "office": "MYPKG", "direction": "exit"}
+        answers[i] = post(client, world, "customs_my", "/scans", body)
+
+    threads = [threading.Thread(target=scan_it, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    statuses = sorted(a.status_code for a in answers)
+    if postgres:
+        assert statuses == [200, 409], [a.text for a in answers]
+        loser = next(a for a in answers if a.status_code == 409)
+        assert "scan again" in loser.json()["detail"]
+    else:
+        assert statuses == [200, 200]
+        verdicts = sorted(a.json()["verdict"] for a in answers)
+        assert verdicts == ["flagged", "valid"]
+    with unit_of_work(app.state.session_factory) as s:
+        crossings = s.scalars(select(Crossing).where(Crossing.movement_id == m["id"])).all()
+        scans = s.scalars(select(Scan).where(Scan.movement_id == m["id"])).all()
+    assert [(c.country, c.direction) for c in crossings] == [("MY", "exit")]
+    assert len(scans) == (1 if postgres else 2)  # the refused scan left nothing behind
