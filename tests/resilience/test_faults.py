@@ -289,7 +289,7 @@ def test_a_database_outage_fails_requests_cleanly_and_the_service_recovers(
             assert client.get("/health").status_code == 200  # the process itself is alive
             pg.start()
             # the very first request after the restart works: stale pooled connections are
-            # detected by the pool's pre-ping and replaced, no restart of the service needed
+            # detected at checkout (closed socket) and replaced, no restart of the service needed
             assert client.get("/notifications", headers=exporter).json() == []
             time.sleep(0.3)
         finally:
@@ -300,6 +300,25 @@ def test_a_database_outage_fails_requests_cleanly_and_the_service_recovers(
         assert [n["id"] for n in listed] == [created["id"]]  # nothing from the outage
     assert set(watch.statuses) == {200, 503}, sorted(set(watch.statuses))
     assert watch.statuses[-1] == 200
+
+
+def test_a_database_restart_no_request_saw_costs_no_request(
+    outage_service: tuple[Any, ServerProcess, DemoWorld],
+) -> None:
+    """The database restarts while the service is idle: every pooled connection is dead, and
+    no failed request has told the pool so. The next requests still succeed: a connection whose
+    socket the server closed is replaced when it is taken from the pool."""
+    pg, server, world = outage_service
+    exporter = bearer(world.tokens["exporter_my"])
+    with http_client(server.url) as client:
+        for _ in range(4):  # the pool now holds open connections in both workers
+            assert client.get("/notifications", headers=exporter).status_code == 200
+        pg.stop()
+        pg.start()
+        statuses = [client.get("/notifications", headers=exporter).status_code for _ in range(8)]
+        assert statuses == [200] * 8
+        created = file_notification(as_test_client(client), world)
+        assert created["status"] == "draft"
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
