@@ -35,11 +35,20 @@ def current_account(session: SessionDep, credentials: BearerToken) -> Account:
 
 def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | None) -> Account:
     """The active account whose token was sent, or 401."""
+    token_hash = sent_token_hash(credentials)
+    return active(session.scalars(select(Account).where(Account.token_hash == token_hash)).first())
+
+
+def sent_token_hash(credentials: HTTPAuthorizationCredentials | None) -> str:
+    """The stored form of the bearer token sent, or 401 if none was sent."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("Send your API token as 'Authorization: Bearer <token>'.")
-    account = session.scalars(
-        select(Account).where(Account.token_hash == hash_token(credentials.credentials))
-    ).first()
+    return hash_token(credentials.credentials)
+
+
+def active(account: Account | None) -> Account:
+    """The account found by a token, or 401 if there is none or it is disabled. (The border
+    scan reads the account in its own one statement and checks it here.)"""
     if account is None or not account.active:
         raise NotAuthenticated("This API token is unknown or its account is disabled.")
     return account

@@ -30,6 +30,7 @@ from app.audit.models import AuditEvent
 from app.core.db import utcnow
 
 NOTED = "audit_noted"
+STAGED = "audit_staged_by_statement"
 #: Staged events chained per sealing transaction (bounds its length under a backlog).
 SEAL_BATCH = 1000
 
@@ -46,18 +47,44 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    session.info.setdefault(NOTED, []).append(
-        {
-            "at": utcnow(),
-            "actor_id": actor.id if actor else None,
-            "actor": f"{actor.role}:{actor.name}" if actor else "system",
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "before": to_jsonable(before) if before is not None else None,
-            "after": to_jsonable(after) if after is not None else None,
-        }
+    """Note an event for the commit point to write (chained or staged, see above)."""
+    noted = event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
     )
+    session.info.setdefault(NOTED, []).append(noted)
+
+
+def event(
+    *,
+    actor: Account | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The content of one event, as it is staged and hashed."""
+    return {
+        "at": utcnow(),
+        "actor_id": actor.id if actor else None,
+        "actor": f"{actor.role}:{actor.name}" if actor else "system",
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "before": to_jsonable(before) if before is not None else None,
+        "after": to_jsonable(after) if after is not None else None,
+    }
+
+
+def staged_by_statement(session: Session) -> None:
+    """Tell the commit point that a statement of this session staged events itself (the border
+    scan does, in its one write): after the commit, the background sealer chains them."""
+    session.info[STAGED] = True
 
 
 def write(session: Session) -> bool:
@@ -75,6 +102,7 @@ def write(session: Session) -> bool:
 
 def discard(session: Session) -> None:
     session.info.pop(NOTED, None)
+    session.info.pop(STAGED, None)
 
 
 def seal(factory: sessionmaker[Session]) -> int:
@@ -83,18 +111,28 @@ def seal(factory: sessionmaker[Session]) -> int:
     Never raises: on an error the events stay staged and a later commit seals them.
     """
     chained = 0
+    while repository.anything_staged(factory):
+        batch = seal_batch(factory)
+        if not batch:
+            return chained  # the lock is taken (its holder looks again after its commit)
+        chained += batch
+    return chained
+
+
+def seal_batch(factory: sessionmaker[Session]) -> int | None:
+    """Chain up to ``SEAL_BATCH`` staged events in one transaction if the chain lock is free;
+    returns how many, or None when the lock is taken or on an error (the events stay staged)."""
     try:
-        while repository.anything_staged(factory):
-            with factory() as session, session.begin():
-                if not repository.try_lock_chain(session):
-                    return chained  # its holder looks again after its commit
-                batch = repository.take_staged(session, SEAL_BATCH)
-                if batch:
-                    repository.append(session, _chain(repository.last_link(session), batch))
-            chained += len(batch)
+        with factory() as session, session.begin():
+            if not repository.try_lock_chain(session):
+                return None
+            batch = repository.take_staged(session, SEAL_BATCH)
+            if batch:
+                repository.append(session, _chain(repository.last_link(session), batch))
+            return len(batch)
     except Exception:
         log.warning("audit events stay staged; a later commit seals them", exc_info=True)
-    return chained
+        return None
 
 
 def _chain(last: tuple[int, str] | None, events: list[Any]) -> list[dict[str, Any]]:

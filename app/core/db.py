@@ -117,13 +117,16 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commit if the block succeeds, roll back everything if it raises.
 
     The audit events the block noted are written in the same transaction, and whatever other
-    transactions staged meanwhile is chained after the commit (``app.audit.service``)."""
-    from app.audit.service import discard, seal, write
+    transactions staged meanwhile is chained after the commit (``app.audit.service``). Events
+    a statement staged by itself (the border scan's) are left to the background sealer."""
+    from app.audit.sealer import sealer_for
+    from app.audit.service import STAGED, discard, seal, write
 
     session = factory()
     try:
         yield session
         wrote = write(session)
+        staged = session.info.pop(STAGED, False)
         session.commit()
     except BaseException:
         discard(session)
@@ -133,3 +136,5 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
     if wrote:
         seal(factory)
+    elif staged:
+        sealer_for(factory).poke()

@@ -1,10 +1,17 @@
 """What a border scan reads and writes, as plain statements built once.
 
-The scan is the hottest path of the service (a busy border post sends hundreds a second), so it
-reads the movement, its notification, the route, the crossings so far and the cancellation in
-one statement of plain columns instead of loading ORM objects with their relationships, and
-writes with single INSERT/UPDATE statements on the session's connection instead of the unit of
-work. The statements are built once, with bound parameters, so a scan only fills them in.
+The scan is the hottest path of the service (a busy border post sends hundreds a second, and
+each round trip to the database costs both processes a context switch), so a valid scan takes
+two statements between BEGIN and COMMIT:
+
+- one read (``border_read``): the caller by token, the movement with its notification, route,
+  crossings so far and cancellation, and whether anyone subscribed to events at all;
+- one write (``record_valid_scan``): on PostgreSQL a single statement with data-modifying CTEs
+  moves the shipment on (only if unchanged since the read), stores the scan and the crossing and
+  stages the audit event; elsewhere (SQLite, one writer at a time) the same four writes go as
+  plain statements.
+
+Flagged scans are rarer and go through the ordinary services (``add_scan``, then the flag).
 """
 
 from __future__ import annotations
@@ -25,14 +32,19 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
+    true,
     update,
 )
 from sqlalchemy.orm import Session
 
-from app.core.db import utcnow
+from app.accounts.models import Account
+from app.audit import repository as audit
+from app.core.db import JSONType, UTCDateTime, utcnow
 from app.movements.models import Crossing, DocumentRevocation, Movement
 from app.notifications.models import Notification, StateConcerned
 from app.scans.models import Scan
+from app.webhooks.repository import ANYONE_SUBSCRIBED
 
 _ITEM, _FIELD = ";", ":"
 _SCANS, _MOVEMENTS, _CROSSINGS = (
@@ -48,6 +60,7 @@ class BorderRecord:
     document_no: str
     revision: int
     status: str
+    version: int
     shipment_no: int
     quantity: Decimal
     unit: str
@@ -97,6 +110,7 @@ def _border_record_statement() -> Any:
             Movement.document_no,
             Movement.revision,
             Movement.status,
+            Movement.version,
             Movement.shipment_no,
             Movement.quantity,
             Movement.unit,
@@ -116,11 +130,38 @@ def _border_record_statement() -> Any:
     )
 
 
-_BORDER_RECORD = _border_record_statement()
+@dataclass(frozen=True)
+class BorderRead:
+    """What one read gives a scan: who is asking, the record if the document has one, and
+    whether anyone subscribed to events (if no one did, publishing is skipped)."""
+
+    caller: Account | None
+    record: BorderRecord | None
+    listening: bool
+
+
+_CALLER = ("id", "name", "role", "country", "active")
+
+
+def _border_read_statement() -> Any:
+    """The caller LEFT JOIN the record: a row whenever the token is known, with the record's
+    columns NULL when the document is not (or no document was given)."""
+    caller = (
+        select(*(getattr(Account, c).label(f"caller_{c}") for c in _CALLER))
+        .where(Account.token_hash == bindparam("token_hash"))
+        .subquery("caller")
+    )
+    record = _border_record_statement().subquery("record")
+    return select(caller, record, ANYONE_SUBSCRIBED.label("listening")).select_from(
+        caller.outerjoin(record, true())
+    )
+
+
+_BORDER_READ = _border_read_statement()
 _ADD_SCAN = insert(_SCANS).returning(_SCANS.c.id)
 _MOVE_ON = (
     update(_MOVEMENTS)
-    .where(and_(_MOVEMENTS.c.id == bindparam("m_id"), _MOVEMENTS.c.status == bindparam("was")))
+    .where(and_(_MOVEMENTS.c.id == bindparam("m_id"), _MOVEMENTS.c.version == bindparam("was")))
     .values(
         status=bindparam("new_status"),
         departed_at=func.coalesce(_MOVEMENTS.c.departed_at, bindparam("now")),
@@ -130,22 +171,66 @@ _MOVE_ON = (
 )
 _ADD_CROSSING = insert(_CROSSINGS)
 
+#: PostgreSQL: the four writes of a valid scan in one statement. Each insert selects from the
+#: step before it, so when the shipment changed since it was read (the UPDATE matches no row)
+#: nothing at all is written and no row comes back.
+_VALID_SCAN_PG = text(
+    """
+    WITH moved AS (
+        UPDATE movements
+        SET status = :new_status, departed_at = coalesce(departed_at, :now),
+            updated_at = :now, version = version + 1
+        WHERE id = :m_id AND version = :was
+        RETURNING id
+    ), scan AS (
+        INSERT INTO scans (scanned_at, account_id, country, office, direction, doc_id, revision,
+                           movement_id, notification_id, authentic, signature_status, flagged,
+                           reasons, qr_digest)
+        SELECT :now, :account_id, :country, :office, :direction, :doc_id, :revision,
+               moved.id, :notification_id, :authentic, :signature_status, :flagged, :reasons,
+               :qr_digest
+        FROM moved
+        RETURNING id
+    ), crossing AS (
+        INSERT INTO crossings (movement_id, country, office, direction, crossed_at, scan_id)
+        SELECT :m_id, :country, :office, :direction, :now, scan.id FROM scan
+    ), staged AS (
+        INSERT INTO audit_staged (at, actor_id, actor, action, object_type, object_id,
+                                  before, after)
+        SELECT :now, :actor_id, :actor, :action, :object_type, :object_id, :before, :after
+        FROM scan
+    )
+    SELECT id FROM scan
+    """
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    *(bindparam(name, type_=JSONType) for name in ("reasons", "before", "after")),
+)
+
 
 def _pairs(joined: str | None) -> list[list[str]]:
     return [item.split(_FIELD) for item in joined.split(_ITEM)] if joined else []
 
 
-def border_record(session: Session, doc_id: str, revision: int) -> BorderRecord | None:
-    params = {"doc_id": doc_id, "revision": revision}
-    row = session.connection().execute(_BORDER_RECORD, params).first()
+def border_read(
+    session: Session, token_hash: str, doc_id: str | None, revision: int | None
+) -> BorderRead:
+    """The caller with ``token_hash`` and the record of document ``doc_id`` (revision
+    ``revision`` for the cancellation check), in one round trip."""
+    params = {"token_hash": token_hash, "doc_id": doc_id, "revision": revision}
+    row = session.connection().execute(_BORDER_READ, params).first()
     if row is None:
-        return None
+        return BorderRead(caller=None, record=None, listening=False)
     values = row._asdict()
+    caller = Account(**{c: values.pop(f"caller_{c}") for c in _CALLER})
+    listening = bool(values.pop("listening"))
+    if values["movement_id"] is None:
+        return BorderRead(caller=caller, record=None, listening=listening)
     ordered = sorted(_pairs(values.pop("route")), key=lambda item: int(item[0]))
     values["route"] = tuple((country, capacity) for _, country, capacity in ordered)
     values["crossed"] = tuple((country, way) for country, way in _pairs(values.pop("crossed")))
     values["cancelled"] = bool(values["cancelled"])
-    return BorderRecord(**values)
+    return BorderRead(caller=caller, record=BorderRecord(**values), listening=listening)
 
 
 def add_scan(session: Session, **values: Any) -> tuple[int, datetime]:
@@ -155,33 +240,28 @@ def add_scan(session: Session, **values: Any) -> tuple[int, datetime]:
     return int(scan_id), values["scanned_at"]
 
 
-def record_crossing(
+def record_valid_scan(
     session: Session,
     record: BorderRecord,
     *,
     new_status: str,
-    country: str,
-    office: str,
-    direction: str,
-    scan_id: int,
-) -> bool:
-    """Insert the crossing and move the shipment on, unless it changed since it was read
-    (then nothing is written and the caller reports a conflict)."""
-    now = utcnow()
+    scan: dict[str, Any],
+    event: dict[str, Any],
+) -> tuple[int, datetime] | None:
+    """Move the shipment on, store the ``scan`` with its crossing and stage the audit
+    ``event``, unless the shipment changed since it was read: then nothing is written and the
+    answer is None. Returns the scan's id and time."""
+    now = event["at"]
+    move = {"m_id": record.movement_id, "was": record.version, "new_status": new_status}
     conn = session.connection()
-    moved = conn.execute(
-        _MOVE_ON,
-        {"m_id": record.movement_id, "was": record.status, "new_status": new_status, "now": now},
-    )
-    if moved.rowcount != 1:
-        return False
-    crossing = {
-        "movement_id": record.movement_id,
-        "country": country,
-        "office": office,
-        "direction": direction,
-        "crossed_at": now,
-        "scan_id": scan_id,
-    }
-    conn.execute(_ADD_CROSSING, crossing)
-    return True
+    if conn.dialect.name == "postgresql":
+        params = {**scan, **event, **move, "now": now}
+        scan_id = conn.execute(_VALID_SCAN_PG, params).scalar()
+        return None if scan_id is None else (int(scan_id), now)
+    if conn.execute(_MOVE_ON, {**move, "now": now}).rowcount != 1:
+        return None
+    scan_id = conn.execute(_ADD_SCAN, {**scan, "scanned_at": now}).scalar_one()
+    crossing = {key: scan[key] for key in ("movement_id", "country", "office", "direction")}
+    conn.execute(_ADD_CROSSING, {**crossing, "crossed_at": now, "scan_id": scan_id})
+    audit.stage(session, [event])
+    return int(scan_id), now

@@ -1,7 +1,8 @@
 """A customs scan: verify the signature offline, compare with the record, decide, keep evidence.
 
-The scan reads its facts in one statement (``repository.border_record``) and writes with plain
-statements: it is the path that must answer within milliseconds at a busy border.
+The path that must answer within milliseconds at a busy border: the signature is checked
+without the database, the caller and the record come in one read (``repository.border_read``)
+and a valid scan is stored in one write (``repository.record_valid_scan``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.accounts.auth import active
 from app.accounts.models import Account, Role
 from app.audit import service as audit
 from app.core.errors import Conflict, Forbidden
@@ -19,7 +21,7 @@ from app.keys.service import Signer
 from app.movements.domain import MovementEvent, MovementStatus, transition
 from app.notifications import repository as notifications
 from app.scans import domain, repository
-from app.scans.repository import BorderRecord
+from app.scans.repository import BorderRead, BorderRecord
 from app.scans.schemas import ScanIn, ScanVerdict
 from manifests.verify import Verdict, verify
 
@@ -80,19 +82,19 @@ def _unmatched_reasons(checked: Verdict, record: BorderRecord | None) -> list[st
 
 
 def _cross(
-    *, session: Session, account: Account, data: ScanIn, record: BorderRecord, scan_id: int
-) -> str:
-    """Record the crossing of a valid scan; returns the shipment's new status."""
+    *,
+    session: Session,
+    account: Account,
+    data: ScanIn,
+    read: BorderRead,
+    record: BorderRecord,
+    scan: dict[str, Any],
+) -> tuple[int, datetime, str]:
+    """Store a valid scan with its crossing; returns the scan's id and time and the shipment's
+    new status."""
     new_status = transition(MovementStatus(record.status), MovementEvent.CROSS).value
     where = {"country": account.country, "office": data.office, "direction": data.direction}
-    if not repository.record_crossing(
-        session, record, new_status=new_status, scan_id=scan_id, **where
-    ):
-        raise Conflict(
-            f"Movement {record.document_no} changed while it was being scanned: scan again."
-        )
-    audit.record(
-        session=session,
+    event = audit.event(
         actor=account,
         action="movement.cross",
         object_type="movement",
@@ -100,20 +102,29 @@ def _cross(
         before={"status": record.status},
         after={"status": new_status, **where},
     )
-    from app.webhooks.service import publish
-
-    publish(
-        session=session,
-        event="movement.crossed",
-        notification_id=record.notification_id,
-        data={
-            "movement_id": record.movement_id,
-            "document_no": record.document_no,
-            "status": new_status,
-            **where,
-        },
+    stored = repository.record_valid_scan(
+        session, record, new_status=new_status, scan=scan, event=event
     )
-    return new_status
+    if stored is None:
+        raise Conflict(
+            f"Movement {record.document_no} changed while it was being scanned: scan again."
+        )
+    audit.staged_by_statement(session)
+    if read.listening:
+        from app.webhooks.service import publish
+
+        publish(
+            session=session,
+            event="movement.crossed",
+            notification_id=record.notification_id,
+            data={
+                "movement_id": record.movement_id,
+                "document_no": record.document_no,
+                "status": new_status,
+                **where,
+            },
+        )
+    return (*stored, new_status)
 
 
 def _flag(
@@ -155,16 +166,30 @@ def _flag(
 
 
 def scan(
-    *, session: Session, account: Account, signer: Signer, data: ScanIn, today: date | None = None
+    *,
+    session: Session,
+    token_hash: str,
+    signer: Signer,
+    data: ScanIn,
+    today: date | None = None,
 ) -> ScanVerdict:
-    if account.role != Role.CUSTOMS:
-        raise Forbidden("Border scans are for customs officers.", rule="role")
+    """Scan as the account whose token hashes to ``token_hash`` (401 if none, 403 unless
+    customs): the signature is checked first, then the caller and the record are read
+    together."""
     today = today or date.today()
     checked = verify(data.qr_text, signer.keyset(), None, today=today)
     claims = checked.claims
-    record = None
-    if claims is not None and checked.authentic and claims.kind == "M":
-        record = repository.border_record(session, claims.doc_id, claims.revision)
+    wanted = claims if claims is not None and checked.authentic and claims.kind == "M" else None
+    read = repository.border_read(
+        session,
+        token_hash,
+        wanted.doc_id if wanted else None,
+        wanted.revision if wanted else None,
+    )
+    account = active(read.caller)
+    if account.role != Role.CUSTOMS:
+        raise Forbidden("Border scans are for customs officers.", rule="role")
+    record = read.record
     reasons = [] if checked.ok else list(checked.reasons)
     reasons += _unmatched_reasons(checked, record)
     shown: dict[str, Any] = {}
@@ -172,28 +197,28 @@ def scan(
         more, shown = _compare(record, claims.revision, account, data, today)
         reasons += more
     doc_id = record.document_no if record else claims.doc_id if claims else None
-    scan_id, scanned_at = repository.add_scan(
-        session,
-        account_id=account.id,
-        country=account.country,
-        office=data.office,
-        direction=data.direction,
-        authentic=checked.authentic,
-        signature_status=checked.status,
-        qr_digest=hashlib.sha256(data.qr_text.encode()).hexdigest(),
-        doc_id=doc_id,
-        revision=claims.revision if claims else None,
-        movement_id=record.movement_id if record else None,
-        notification_id=record.notification_id if record else None,
-        flagged=bool(reasons),
-        reasons=reasons,
-    )
+    stored = {
+        "account_id": account.id,
+        "country": account.country,
+        "office": data.office,
+        "direction": data.direction,
+        "authentic": checked.authentic,
+        "signature_status": checked.status,
+        "qr_digest": hashlib.sha256(data.qr_text.encode()).hexdigest(),
+        "doc_id": doc_id,
+        "revision": claims.revision if claims else None,
+        "movement_id": record.movement_id if record else None,
+        "notification_id": record.notification_id if record else None,
+        "flagged": bool(reasons),
+        "reasons": reasons,
+    }
     if record is not None and not reasons:
-        shown["movement_status"] = _cross(
-            session=session, account=account, data=data, record=record, scan_id=scan_id
+        scan_id, scanned_at, shown["movement_status"] = _cross(
+            session=session, account=account, data=data, read=read, record=record, scan=stored
         )
         shown["crossing_recorded"] = True
     else:
+        scan_id, scanned_at = repository.add_scan(session, **stored)
         _flag(
             session=session,
             account=account,

@@ -69,7 +69,9 @@ def scan(
             data = validate(
                 ScanIn, {"qr_text": _qr_text(form), "office": office, "direction": direction}
             )
-            verdict = scans.scan(session=session, account=account, signer=signer, data=data)
+            verdict = scans.scan(
+                session=session, token_hash=account.token_hash, signer=signer, data=data
+            )
     except BaselTrackError as error:
         return render(
             request,

@@ -9,9 +9,16 @@ from typer.testing import CliRunner
 from app.audit import repository, service
 from app.audit.models import AuditEvent
 from app.audit.repository import CHAIN_LOCK_KEY
+from app.audit.sealer import DELAY, sealer_for
 from app.core.db import unit_of_work, utcnow
 from app.demo import DemoWorld
-from tests.factories import bearer, consented_notification, file_notification
+from tests.factories import (
+    bearer,
+    consented_notification,
+    create_movement,
+    file_notification,
+    post,
+)
 
 
 def _tamper(app: FastAPI, stmt: object) -> None:
@@ -153,3 +160,44 @@ def test_a_write_while_the_chain_lock_is_held_stages_its_events_without_waiting(
         f"/notifications/{n['id']}/history", headers=bearer(world.tokens["exporter_my"])
     ).json()
     assert [e["action"] for e in history] == ["notification.create"]
+
+
+def test_a_valid_scan_stages_its_event_and_the_background_sealer_chains_it(
+    app: FastAPI, client: TestClient, world: DemoWorld
+) -> None:
+    """A border scan stages its audit event in its one write statement instead of taking the
+    chain lock: the event is committed with the crossing and shows in the history at once,
+    and this process's sealer chains it shortly after, with no other write needed. On
+    PostgreSQL, while another transaction holds the chain lock, the sealer keeps trying."""
+    postgres = app.state.engine.dialect.name == "postgresql"
+    n = consented_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    assert post(client, world, "exporter_my", f"/movements/{m['id']}/announce").status_code == 200
+    sealer = sealer_for(app.state.session_factory)
+    assert sealer.wait_until_sealed()
+    before = _verify(client, world)
+    assert before["staged"] == 0
+    with app.state.engine.connect() as holder:
+        if postgres:
+            holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": CHAIN_LOCK_KEY})
+        scan = {"qr_text": m["qr_text"], "office": "MYPKG", "direction": "exit"}
+        r = post(client, world, "customs_my", "/scans", scan)
+        assert r.status_code == 200 and r.json()["verdict"] == "valid", r.text
+        with unit_of_work(app.state.session_factory) as s:
+            history = service.history(session=s, object_type="movement", object_id=m["id"])
+        assert history[-1].action == "movement.cross"
+        assert history[-1].after == {
+            "status": "in_transit",
+            "country": "MY",
+            "office": "MYPKG",
+            "direction": "exit",
+        }
+        if postgres:
+            assert not sealer.wait_until_sealed(timeout=4 * DELAY)  # the lock is taken
+            assert _verify(client, world)["staged"] == 1
+            holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": CHAIN_LOCK_KEY})
+            holder.commit()
+    assert sealer.wait_until_sealed()
+    report = _verify(client, world)
+    assert report["intact"] is True and report["staged"] == 0
+    assert report["events"] == before["events"] + 1

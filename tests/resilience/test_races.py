@@ -182,7 +182,7 @@ def test_one_document_scanned_twice_at_once_crosses_once(
     r = post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
     assert r.status_code == 200, r.text
     barrier = threading.Barrier(2, timeout=30)
-    _hold_before(monkeypatch, scan_repository, "record_crossing", barrier, postgres)
+    _hold_before(monkeypatch, scan_repository, "record_valid_scan", barrier, postgres)
     answers: list[Any] = [None, None]
 
     def scan_it(i: int) -> None:
