@@ -65,7 +65,6 @@ DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P99_MS = 20.0
 OFFICER = "customs_my"
 OFFICE, DIRECTION = "MYPKG", "exit"
-WARMUP_SCANS = 200
 MOVEMENTS_PER_TRANSACTION = 20
 ANALYZE_EVERY = 1000
 REQUEST_TIMEOUT_S = 10.0
@@ -385,6 +384,7 @@ class Sample:
     status: int  # 0: no answer (timeout, connection error)
     ok: bool
     detail: str = ""
+    due: float = 0.0  # perf_counter() when the request was due
 
 
 @dataclass
@@ -397,6 +397,7 @@ class Phase:
     cpu: CpuSplit | None = None
     sessions: dict[str, float] = field(default_factory=dict)
     recorded: int = 0  # scans the server stored during the phase, answered in time or not
+    by_second: bool = False  # print the latency of each second (open loop)
 
     @property
     def errors(self) -> list[Sample]:
@@ -482,17 +483,18 @@ async def one_scan(client: LoopbackClient, body: bytes, due: float) -> Sample:
     try:
         status, payload = await asyncio.wait_for(client.post(body), REQUEST_TIMEOUT_S)
     except (OSError, ValueError, asyncio.IncompleteReadError, TimeoutError) as exc:
-        return Sample(time.perf_counter() - due, 0, False, f"{type(exc).__name__}: {exc}")
+        return Sample(time.perf_counter() - due, 0, False, f"{type(exc).__name__}: {exc}", due)
     latency = time.perf_counter() - due
     if status == 200 and json.loads(payload).get("verdict") == "valid":
-        return Sample(latency, status, True)
-    return Sample(latency, status, False, f"{status} {payload[:300].decode(errors='replace')}")
+        return Sample(latency, status, True, due=due)
+    detail = f"{status} {payload[:300].decode(errors='replace')}"
+    return Sample(latency, status, False, detail, due)
 
 
 async def open_loop(client: LoopbackClient, bodies: Sequence[bytes], rate: float) -> Phase:
     """Request i is due at start + i/rate, whatever happened to the ones before (no coordinated
     omission: a late answer, or a request the generator sent late, counts from its due time)."""
-    phase = Phase(f"open loop at {rate:g}/s")
+    phase = Phase(f"open loop at {rate:g}/s", by_second=True)
     tasks = []
     start = time.perf_counter() + 0.05
     for i, body in enumerate(bodies):
@@ -570,7 +572,22 @@ def print_phase(phase: Phase) -> float:
     if phase.sessions:
         doing = ", ".join(f"{v:.1f} {k}" for k, v in phase.sessions.items())
         print(f"  PostgreSQL sessions of the service, on average: {doing}")
+    if phase.by_second and phase.samples:
+        print("  latency ms by second (a slow start is warm-up, a slow second a stall):")
+        print("    " + "  ".join(f"{s}s p50 {a:.0f}/p99 {b:.0f}" for s, a, b in by_second(phase)))
     return p[99]
+
+
+def by_second(phase: Phase) -> list[tuple[int, float, float]]:
+    """(second, p50, p99) of the requests due in each second of the phase."""
+    start = min(s.due for s in phase.samples)
+    seconds: dict[int, list[float]] = {}
+    for sample in phase.samples:
+        seconds.setdefault(int(sample.due - start), []).append(sample.latency * 1000)
+    return [
+        (second, percentile(sorted(v), 50), percentile(sorted(v), 99))
+        for second, v in sorted(seconds.items())
+    ]
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -591,9 +608,9 @@ async def drive(
     server: Server, url: str, token: str, bodies: list[bytes], args: argparse.Namespace
 ) -> None:
     database = make_url(url).database or ""
-    rate_count = int(args.rate * args.seconds)
-    warmup, measured = bodies[:WARMUP_SCANS], bodies[WARMUP_SCANS : WARMUP_SCANS + rate_count]
-    burst = bodies[WARMUP_SCANS + rate_count :]
+    warm_count, rate_count = warmup_scans(args), int(args.rate * args.seconds)
+    warmup, measured = bodies[:warm_count], bodies[warm_count : warm_count + rate_count]
+    burst = bodies[warm_count + rate_count :]
     groups: dict[str, PidSource] = {
         "generator": lambda: [os.getpid()],
         "server": server.pids,
@@ -601,9 +618,11 @@ async def drive(
     }
     client = LoopbackClient(server.host, server.port, token, args.connections)
     try:
-        warm = await back_to_back(client, warmup, 8, 60, "warm-up")
+        warm = await open_loop(client, warmup, args.rate)
+        warm.name = f"warm-up, open loop at {args.rate:g}/s (not counted: connections and "
+        warm.name += "prepared statements of every worker are made here)"
+        print_phase(warm)
         if warm.errors:
-            print_phase(warm)
             raise RuntimeError("warm-up scans failed; see the error sample above")
         await settle(server)
         with SessionSampler(url) as sampler:
@@ -631,10 +650,17 @@ async def drive(
         print("  (back-to-back used all its prepared movements before its time was up)")
 
 
+def warmup_scans(args: argparse.Namespace) -> int:
+    return max(200, int(args.rate * args.warmup_seconds))
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=500, help="open-loop scans per second")
     parser.add_argument("--seconds", type=float, default=10, help="open-loop duration")
+    parser.add_argument(
+        "--warmup-seconds", type=float, default=2, help="open loop at --rate before measuring"
+    )
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument(
         "--database-url",
@@ -653,7 +679,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, terminate_as_exit)
-    count = WARMUP_SCANS + int(args.rate * args.seconds) + args.burst_scans
+    count = warmup_scans(args) + int(args.rate * args.seconds) + args.burst_scans
     with (
         tempfile.TemporaryDirectory(prefix="bench-scans-") as tmp,
         fresh_database(args.database_url, "bench_scans") as url,
