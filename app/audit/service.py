@@ -19,7 +19,7 @@ worker seals too) count in ``verify``'s report and show in ``history``.
 
 import logging
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,45 +37,32 @@ SEAL_BATCH = 1000
 log = logging.getLogger(__name__)
 
 
-def record(
-    *,
-    session: Session,
-    actor: Account | None,
-    action: str,
-    object_type: str,
-    object_id: object,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
+class EventFields(TypedDict):
+    """What a service says about one event."""
+
+    actor: Account | None
+    action: str
+    object_type: str
+    object_id: object
+    before: NotRequired[dict[str, Any] | None]
+    after: NotRequired[dict[str, Any] | None]
+
+
+def record(*, session: Session, **fields: Unpack[EventFields]) -> None:
     """Note an event for the commit point to write (chained or staged, see above)."""
-    noted = event(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        before=before,
-        after=after,
-    )
-    session.info.setdefault(NOTED, []).append(noted)
+    session.info.setdefault(NOTED, []).append(event(**fields))
 
 
-def event(
-    *,
-    actor: Account | None,
-    action: str,
-    object_type: str,
-    object_id: object,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+def event(**fields: Unpack[EventFields]) -> dict[str, Any]:
     """The content of one event, as it is staged and hashed."""
+    actor, before, after = fields["actor"], fields.get("before"), fields.get("after")
     return {
         "at": utcnow(),
         "actor_id": actor.id if actor else None,
         "actor": f"{actor.role}:{actor.name}" if actor else "system",
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id),
+        "action": fields["action"],
+        "object_type": fields["object_type"],
+        "object_id": str(fields["object_id"]),
         "before": to_jsonable(before) if before is not None else None,
         "after": to_jsonable(after) if after is not None else None,
     }
