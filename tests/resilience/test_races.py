@@ -169,18 +169,36 @@ def test_concurrent_writers_on_different_consents_keep_one_audit_chain(
     assert len(ids) == (events_before or 0) + len(consents)
 
 
+BORDERS = {
+    # the first crossing moves the shipment from announced to in transit
+    "exit": ("customs_my", "MYPKG", "MY", []),
+    # a later crossing leaves it in transit: only its version tells the second scan it changed
+    "entry": ("customs_kr", "KRPUS", "KR", [("MY", "exit")]),
+}
+
+
+@pytest.mark.parametrize("direction", sorted(BORDERS))
 def test_one_document_scanned_twice_at_once_crosses_once(
-    app: FastAPI, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+    app: FastAPI,
+    client: TestClient,
+    world: DemoWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    direction: str,
 ) -> None:
     """Two officers scan the same load at the same border at the same moment. On PostgreSQL
-    both read the shipment as announced before either writes (held together by a barrier): one
-    records the crossing, the other gets 409 and writes nothing. SQLite lets one in at a time,
-    so there the second sees the crossing and is flagged as a document presented twice."""
+    both read the shipment before either writes (held together by a barrier): one records the
+    crossing, the other gets 409 and writes nothing. SQLite lets one in at a time, so there the
+    second sees the crossing and is flagged as a document presented twice."""
+    officer, office, country, earlier = BORDERS[direction]
     postgres = app.state.engine.dialect.name == "postgresql"
     n = consented_notification(client, world)
     m = create_movement(client, world, n["id"])
     r = post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
     assert r.status_code == 200, r.text
+    for done_country, done_direction in earlier:
+        done = {"qr_text": m["qr_text"], "office": "MYPKG", "direction": done_direction}
+        assert done_country == "MY"
+        assert post(client, world, "customs_my", "/scans", done).json()["verdict"] == "valid"
     barrier = threading.Barrier(2, timeout=30)
     _hold_before(monkeypatch, scan_repository, "record_valid_scan", barrier, postgres)
     answers: list[Any] = [None, None]
@@ -188,8 +206,8 @@ def test_one_document_scanned_twice_at_once_crosses_once(
     def scan_it(i: int) -> None:
         if not postgres:
             barrier.wait()
-        body = {"qr_text": m["qr_text"], "office": "MYPKG", "direction": "exit"}
-        answers[i] = post(client, world, "customs_my", "/scans", body)
+        body = {"qr_text": m["qr_text"], "office": office, "direction": direction}
+        answers[i] = post(client, world, officer, "/scans", body)
 
     threads = [threading.Thread(target=scan_it, args=(i,)) for i in range(2)]
     for t in threads:
@@ -207,7 +225,10 @@ def test_one_document_scanned_twice_at_once_crosses_once(
         verdicts = sorted(a.json()["verdict"] for a in answers)
         assert verdicts == ["flagged", "valid"]
     with unit_of_work(app.state.session_factory) as s:
-        crossings = s.scalars(select(Crossing).where(Crossing.movement_id == m["id"])).all()
+        crossings = s.scalars(
+            select(Crossing).where(Crossing.movement_id == m["id"]).order_by(Crossing.id)
+        ).all()
         scans = s.scalars(select(Scan).where(Scan.movement_id == m["id"])).all()
-    assert [(c.country, c.direction) for c in crossings] == [("MY", "exit")]
-    assert len(scans) == (1 if postgres else 2)  # the refused scan left nothing behind
+    assert [(c.country, c.direction) for c in crossings] == [*earlier, (country, direction)]
+    # the refused scan left nothing behind
+    assert len(scans) == len(earlier) + (1 if postgres else 2)
