@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole Basel flow with curl, from filing to consented, against a running BaselTrack with demo
-# data: spent lead-acid batteries (A1160 / Y31) from Malaysia through Singapore (transit) to the
-# Republic of Korea for recovery R4. Usage: docs/basel-flow.sh [BASE_URL]
+# The whole Basel flow with curl, from filing to the certificate of recovery, against a running
+# BaselTrack with demo data: spent lead-acid batteries (A1160 / Y31) from Malaysia through
+# Singapore (transit) to the Republic of Korea for recovery R4. Usage: docs/basel-flow.sh [BASE_URL]
 set -euo pipefail
 BASE=${1:-http://127.0.0.1:8000}
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -39,11 +39,11 @@ call exporter_my POST "/notifications/$N/submit" | json '["status"]'
 call authority_my POST "/notifications/$N/transmit" | json '["status"]'
 # 4. Korea (state of import) acknowledges; deadlines now run (Singapore: 60 days for transit).
 call authority_kr POST "/notifications/$N/acknowledge" | json '["next_actions"]'
-# 5. Each state decides: Singapore consents; Korea consents with a condition.
-CONSENT="{\"valid_from\": \"$(day 7)\", \"valid_to\": \"$(day 340)\"}"
+# 5. Each state decides: Singapore consents; Korea consents with a condition (from today).
+CONSENT="{\"valid_from\": \"$(day 0)\", \"valid_to\": \"$(day 340)\"}"
 call authority_sg POST "/notifications/$N/consent" "$CONSENT" | json '["status"]'
 call authority_kr POST "/notifications/$N/consent" \
-  "{\"valid_from\": \"$(day 7)\", \"valid_to\": \"$(day 340)\", \"conditions\": \"Arrive via Busan only\"}" \
+  "{\"valid_from\": \"$(day 0)\", \"valid_to\": \"$(day 340)\", \"conditions\": \"Arrive via Busan only\"}" \
   | json '["status"]'
 # 6. The exporter records the contract with the facility and the financial guarantee.
 call exporter_my POST "/notifications/$N/contract" \
@@ -52,6 +52,31 @@ call exporter_my POST "/notifications/$N/guarantee" \
   "{\"kind\": \"bond\", \"amount\": \"120000\", \"currency\": \"USD\", \"reference\": \"BOND-77\", \"valid_until\": \"$(day 400)\"}" \
   | json '["status"]'
 call exporter_my GET "/notifications/$N" | json '["valid_from"]'
-# 7. The audit trail of the notification, and the chain check (admin).
+# 7. The first shipment: its movement document (Annex V B), signed, with a QR code; its PDF.
+M=$(call exporter_my POST "/notifications/$N/movements" "{
+  \"quantity\": \"19.800\", \"unit\": \"t\", \"shipment_date\": \"$(day 10)\",
+  \"packaging\": [{\"code\": \"4\", \"count\": 20}], \"containers\": [\"MSKU1234565\"],
+  \"carriers\": [{\"party_id\": 3, \"means_of_transport\": \"R\"}, {\"party_id\": 3, \"means_of_transport\": \"S\"}]
+}")
+MID=$(echo "$M" | json '["id"]')
+QR=$(echo "$M" | json '["qr_text"]')
+echo "$M" | json '["document_no"]'
+curl -sS --fail-with-body "$BASE/movements/$MID/document.pdf" -H "Authorization: Bearer bt_demo_exporter_my" \
+  -o "${TMPDIR:-/tmp}/movement-$MID.pdf"
+# 8. Prior notice of the shipment to every authority concerned; the carrier takes it over.
+call exporter_my POST "/movements/$MID/announce" | json '["status"]'
+call carrier_my POST "/movements/$MID/hand-over" \
+  "{\"party_id\": 3, \"means_of_transport\": \"R\", \"transferred_on\": \"$(day 0)\"}" | json '["status"]'
+# 9. Customs scan the QR code at the borders: exit from Malaysia, entry into Korea.
+SCAN="{\"qr_text\": \"$QR\", \"office\": \"MYPKG\", \"direction\": \"exit\"}"
+call customs_my POST /scans "$SCAN" | json '["verdict"]'
+SCAN="{\"qr_text\": \"$QR\", \"office\": \"KRPUS\", \"direction\": \"entry\"}"
+call customs_kr POST /scans "$SCAN" | json '["verdict"]'
+# 10. The facility confirms receipt, then certifies recovery (Basel Art. 6(9)).
+call facility_kr POST "/movements/$MID/receipt" \
+  "{\"received_on\": \"$(day 0)\", \"quantity_received\": \"19.750\", \"accepted\": true}" | json '["status"]'
+call facility_kr POST "/movements/$MID/certificate" \
+  "{\"completed_on\": \"$(day 0)\", \"operation\": \"R4\"}" | json '["status"]'
+# 11. The audit trail of the notification, and the chain check (admin).
 call exporter_my GET "/notifications/$N/history" | json '[-1]["action"]'
 call admin GET /admin/audit/verify | json '["intact"]'
