@@ -103,8 +103,9 @@ def _discard_dead_connection(dbapi_conn: Any, _record: Any, _proxy: Any) -> None
         return
     if dbapi_conn.closed or dbapi_conn.broken:
         raise DisconnectionError("the connection is closed")
-    readable, _, _ = io_select.select([pgconn.socket], [], [], 0)
-    if readable:
+    poller = io_select.poll()  # not select(): it fails for descriptors above 1023
+    poller.register(pgconn.socket, io_select.POLLIN)
+    if poller.poll(0):
         raise DisconnectionError("the server closed or wrote to an idle connection")
 
 
