@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,10 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
+from app.scans.api import SCANS_AT_ONCE
 from manifests.claims import ManifestClaims
 from manifests.keys import SigningKey
 from manifests.payload import encode
-from tests.factories import consented_notification, create_movement, post, scan
+from tests.factories import bearer, consented_notification, create_movement, post, scan
 
 
 @pytest.fixture
@@ -39,6 +41,35 @@ def test_valid_exit_records_the_crossing(
     assert result["verdict"] == "valid" and result["authentic"] and result["crossing_recorded"]
     assert result["consent_valid_today"] and result["on_route"] and result["expected_here"]
     assert result["shipment"] == "1/12" and result["quantity"] == "19.800"
+
+
+def test_more_scans_at_once_than_a_process_runs_all_get_their_verdict(
+    client: TestClient, world: DemoWorld
+) -> None:
+    """A process runs at most SCANS_AT_ONCE scans at a time; the rest wait their turn and are
+    answered, none refused, each crossing recorded once."""
+    n = consented_notification(client, world)
+    loads = []
+    for _ in range(2 * SCANS_AT_ONCE):
+        m = create_movement(client, world, n["id"])
+        assert (
+            post(client, world, "exporter_my", f"/movements/{m['id']}/announce").status_code == 200
+        )
+        loads.append(m)
+
+    def scan_exit(m: dict[str, Any]) -> dict[str, Any]:
+        return scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
+
+    with ThreadPoolExecutor(len(loads)) as pool:
+        verdicts = list(pool.map(scan_exit, loads))
+    assert [v["verdict"] for v in verdicts] == ["valid"] * len(loads)
+    assert [v["document_no"] for v in verdicts] == [m["document_no"] for m in loads]
+    assert len({v["scan_id"] for v in verdicts}) == len(loads)
+    for m in loads:
+        r = client.get(
+            f"/movements/{m['id']}", headers={"Authorization": "Bearer bt_demo_customs_my"}
+        )
+        assert [(c["country"], c["direction"]) for c in r.json()["crossings"]] == [("MY", "exit")]
 
 
 def test_scanned_again_at_the_same_border_is_flagged(
