@@ -66,9 +66,7 @@ def test_more_scans_at_once_than_a_process_runs_all_get_their_verdict(
     assert [v["document_no"] for v in verdicts] == [m["document_no"] for m in loads]
     assert len({v["scan_id"] for v in verdicts}) == len(loads)
     for m in loads:
-        r = client.get(
-            f"/movements/{m['id']}", headers={"Authorization": "Bearer bt_demo_customs_my"}
-        )
+        r = client.get(f"/movements/{m['id']}", headers=bearer(world.tokens["customs_my"]))
         assert [(c["country"], c["direction"]) for c in r.json()["crossings"]] == [("MY", "exit")]
 
 
