@@ -50,8 +50,18 @@ def anything_staged(factory: sessionmaker[Session]) -> bool:
         return bool(session.execute(_ANY_STAGED).scalar())
 
 
-def count_staged(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(StagedAuditEvent)) or 0)
+_EXTENT = select(
+    select(func.max(AuditEvent.id)).scalar_subquery(),
+    select(func.count()).select_from(StagedAuditEvent).scalar_subquery(),
+)
+
+
+def chain_extent(session: Session) -> tuple[int, int]:
+    """The id of the last chained event and how many are staged, in one statement: a sealing
+    transaction that commits between two statements would move events from one count to the
+    other (each statement sees its own snapshot under READ COMMITTED)."""
+    last, staged = session.execute(_EXTENT).one()
+    return int(last or 0), int(staged or 0)
 
 
 def staged_for(session: Session, object_type: str, object_id: str) -> list[StagedAuditEvent]:
@@ -77,8 +87,14 @@ def append(session: Session, rows: list[dict[str, Any]]) -> None:
     session.connection().execute(insert(AuditEvent), rows)
 
 
-def iter_events(session: Session, batch: int = 1000) -> Iterator[AuditEvent]:
-    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
+def iter_events(session: Session, up_to: int, batch: int = 1000) -> Iterator[AuditEvent]:
+    """The chained events with ids up to ``up_to``, in order."""
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.id <= up_to)
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=batch)
+    )
     yield from session.scalars(stmt)
 
 

@@ -134,8 +134,8 @@ def _chain(last: tuple[int, str] | None, events: list[Any]) -> list[dict[str, An
 
 
 def verify(*, session: Session) -> ChainReport:
-    report = verify_links(repository.iter_events(session))
-    return report.with_staged(repository.count_staged(session))
+    last, staged = repository.chain_extent(session)
+    return verify_links(repository.iter_events(session, up_to=last)).with_staged(staged)
 
 
 def history(*, session: Session, object_type: str, object_id: object) -> list[AuditEvent]:

@@ -1,5 +1,9 @@
 """The audit chain in the database: every write is recorded; tampering is detected."""
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, text, update
@@ -91,10 +95,10 @@ def test_cli_reports_and_exits_non_zero_on_tampering(
     assert bad.exit_code == 1 and '"intact": false' in bad.output
 
 
-def _verify(client: TestClient, world: DemoWorld) -> dict[str, object]:
+def _verify(client: TestClient, world: DemoWorld) -> dict[str, Any]:
     r = client.get("/admin/audit/verify", headers=bearer(world.tokens["admin"]))
     assert r.status_code == 200, r.text
-    result: dict[str, object] = r.json()
+    result: dict[str, Any] = r.json()
     return result
 
 
@@ -201,3 +205,46 @@ def test_a_valid_scan_stages_its_event_and_the_background_sealer_chains_it(
     report = _verify(client, world)
     assert report["intact"] is True and report["staged"] == 0
     assert report["events"] == before["events"] + 1
+
+
+def test_the_chain_check_counts_each_event_once_while_a_seal_commits(
+    app: FastAPI, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background sealer may commit while /admin/audit/verify walks the chain, moving
+    events from staged to chained. The check reads where the chain ends and how many are
+    staged in one statement, so such a seal is neither counted twice nor missed. (SQLite lets
+    one transaction in at a time: there nothing can commit meanwhile.)"""
+    postgres = app.state.engine.dialect.name == "postgresql"
+    file_notification(client, world)
+    left = {
+        "at": utcnow(),
+        "actor_id": None,
+        "actor": "system",
+        "action": "test.note",
+        "object_type": "test",
+        "object_id": "1",
+        "before": None,
+        "after": None,
+    }
+    with unit_of_work(app.state.session_factory) as s:
+        repository.stage(s, [left])
+    before = _verify(client, world)
+    assert before["staged"] == 1
+    walk = repository.iter_events
+    sealed: list[int] = []
+
+    def walk_while_a_seal_commits(*args: object, **kwargs: object) -> Iterator[AuditEvent]:
+        for position, chained in enumerate(walk(*args, **kwargs)):  # type: ignore[arg-type]
+            yield chained
+            if position == 0 and postgres:
+                sealed.append(service.seal(app.state.session_factory))
+
+    monkeypatch.setattr(repository, "iter_events", walk_while_a_seal_commits)
+    during = _verify(client, world)
+    assert sealed == ([1] if postgres else [])
+    assert during["intact"] is True
+    assert during["events"] + during["staged"] == before["events"] + before["staged"]
+    monkeypatch.undo()
+    after = _verify(client, world)
+    assert after["events"] + after["staged"] == before["events"] + before["staged"]
+    assert after["staged"] == (0 if postgres else 1)
