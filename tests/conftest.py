@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.audit.sealer import sealer_for
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.core.migrate import upgrade
@@ -79,11 +80,14 @@ def _wipe(app: FastAPI) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test that touches the database starts from empty tables."""
+    """Every test that touches the database starts from empty tables, after the audit sealer
+    has chained what the test before staged (it runs in the background; the app, and so the
+    sealer, serve the whole session)."""
     if "app" not in request.fixturenames:
         yield
         return
     app: FastAPI = request.getfixturevalue("app")
+    sealer_for(app.state.session_factory).wait_until_sealed()
     _wipe(app)
     yield
 
