@@ -50,7 +50,7 @@ class Sealer:
                 self._thread.start()
 
     def wait_until_sealed(self, timeout: float = 10.0) -> bool:
-        """Block until everything poked so far has been chained (for tests and shutdown)."""
+        """Block until everything poked so far has been chained (tests wait on it between tests)."""
         return self._idle.wait(timeout)
 
     def _run(self) -> None:
