@@ -12,6 +12,7 @@ without a thread — keeps every admitted request able to finish.
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -29,12 +30,40 @@ def admission_limit(engine: Engine) -> int:
     return max(1, min(THREAD_POOL_SIZE, size + overflow))
 
 
+class Slots:
+    """``async with slots:`` lets at most ``limit`` tasks in at once; the rest wait, without a
+    thread, in arrival order.
+
+    One semaphore per event loop: an ``asyncio.Semaphore`` binds itself to the first loop that
+    waits on it and raises ``RuntimeError`` in any other. uvicorn runs one loop per process, but
+    one app may be driven by one loop after another (each TestClient brings its own).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._by_loop = weakref.WeakKeyDictionary()
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._by_loop.get(loop)
+        if semaphore is None:
+            semaphore = self._by_loop[loop] = asyncio.Semaphore(self.limit)
+        return semaphore
+
+    async def __aenter__(self) -> None:
+        await self._semaphore().acquire()
+
+    async def __aexit__(self, *_: object) -> None:
+        self._semaphore().release()
+
+
 class AdmissionLimit:
     """ASGI middleware: HTTP requests beyond ``limit`` queue until one finishes."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
-        self.slots = asyncio.Semaphore(limit)
+        self.slots = Slots(limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

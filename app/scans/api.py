@@ -1,9 +1,8 @@
-import asyncio
-
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from app.accounts.auth import BearerToken, sent_token_hash
+from app.core.admission import Slots
 from app.core.db import unit_of_work
 from app.keys.service import SignerDep
 from app.scans import service
@@ -17,7 +16,7 @@ router = APIRouter(tags=["border"])
 #: WAL lock): with up to 30 at once per process, 500 scans/s offered were answered at ~300/s
 #: (bench/bench_scans.py; the machine spent twice the CPU per scan).
 SCANS_AT_ONCE = 4
-_running = asyncio.Semaphore(SCANS_AT_ONCE)
+_running = Slots(SCANS_AT_ONCE)
 
 
 @router.post(

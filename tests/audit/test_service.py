@@ -50,6 +50,7 @@ def test_every_step_is_recorded_with_before_and_after(
         for e in service.history(session=session, object_type="notification", object_id=n["id"])
         if e.action.endswith("transmit")
     )
+    assert transmit.before is not None and transmit.after is not None
     assert transmit.before["status"] == "submitted" and transmit.after["status"] == "transmitted"
     assert transmit.actor.startswith("authority:")
     assert service.verify(session=session).intact
