@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -81,7 +81,7 @@ def screen_csv(
     *,
     processes: int = 1,
     rows_per_chunk: int = 2000,
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     """Every row of a CSV batch file screened, in file order: a ``Screened`` declaration or the
     ``RowError`` that kept it out. ``processes`` > 1: this process and ``processes - 1``
     workers parse and screen; the outcome is the same."""

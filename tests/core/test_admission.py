@@ -2,7 +2,7 @@
 
 import asyncio
 
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.core.admission import AdmissionLimit
 
@@ -24,12 +24,12 @@ class CountingApp:
 
 
 async def _request(app: AdmissionLimit) -> int:
-    sent: list[dict] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict:
+    async def receive() -> Message:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    async def send(message: dict) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     await app({"type": "http", "method": "GET", "path": "/"}, receive, send)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from customs_adapters.base import ParsedDeclaration, ParsedRow, RowError
@@ -148,7 +149,7 @@ def odd_rows(count: int, seed: int = 7) -> list[dict[str, str] | list[str]]:
 
 
 def csv_file(
-    rows: list[dict[str, str] | list[str]],
+    rows: Sequence[dict[str, str] | list[str]],
     line_end: str = "\r\n",
     header: tuple[str, ...] = COLUMNS,
 ) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -57,7 +58,7 @@ CSV_BASE = {
 }
 
 
-def csv_bytes(rows: list[dict[str, str] | list[str]]) -> bytes:
+def csv_bytes(rows: Sequence[dict[str, str] | list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -1,12 +1,14 @@
 """Webhook targets and signatures, without the network."""
 
+from collections.abc import Callable
+
 import pytest
 
 from app.core.errors import InvalidInput
 from app.webhooks.domain import check_target, sign, signature_valid
 
 
-def resolver(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+def resolver(table: dict[str, list[str]]) -> Callable[[str], list[str]]:
     return lambda host: table[host]
 
 
