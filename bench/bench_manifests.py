@@ -16,10 +16,13 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from cryptography.exceptions import InvalidSignature
+
 from manifests.claims import ManifestClaims
+from manifests.cose import parse_sign1
 from manifests.examples import example_claims, example_movement_document
 from manifests.keys import KeySet, SigningKey
-from manifests.payload import encode
+from manifests.payload import encode, unwrap
 from manifests.pdf import movement_pdf
 from manifests.qr import qr_version
 from manifests.verify import verify
@@ -61,6 +64,7 @@ def main() -> None:
 
     rate("offline verifications", VERIFICATIONS,
          lambda i: verify(texts[i % DISTINCT_CODES], keyset, today=TODAY))  # fmt: skip
+    compare_signature_checks(texts[0], keyset)
     rate("encodes (CBOR + COSE sign + zlib + base45)", ENCODES,
          lambda i: encode(claims[i % DISTINCT_CODES], key))  # fmt: skip
 
@@ -72,6 +76,26 @@ def main() -> None:
          lambda i: movement_pdf(document, fresh[i]))  # fmt: skip
     rate("movement PDFs, QR matrix cached (reprint)", PDFS,
          lambda i: movement_pdf(document, texts[0]))  # fmt: skip
+
+
+def compare_signature_checks(text: str, keyset: KeySet) -> None:
+    """The Ed25519 check alone, libsodium (what ``verify`` uses) against OpenSSL, in one run:
+    the primitive is most of a verification, and its speed differs between hosts."""
+    message = parse_sign1(unwrap(text))
+    entry = keyset.find(message.kid)
+    assert entry is not None
+    signed = message.signed_bytes()
+
+    def openssl(_: int) -> None:
+        try:
+            entry.public_key.verify(message.signature, signed)
+        except InvalidSignature:
+            raise AssertionError("OpenSSL refused a good signature") from None
+
+    sodium = rate("  of which the Ed25519 check (libsodium)", VERIFICATIONS // 4,
+                  lambda _: message.verify(entry.raw_public_key))  # fmt: skip
+    ssl = rate("  the same check with OpenSSL (not used)", VERIFICATIONS // 4, openssl)
+    print(f"  libsodium / OpenSSL speed: {sodium / ssl:.2f}")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from nacl.bindings import crypto_sign_ed25519_pk_to_curve25519
 
 from manifests.errors import KeyStoreError
 from manifests.published import dump_published, load_published
@@ -95,6 +97,11 @@ class PublicKeyEntry:
     not_after: datetime | None
     status: KeyStatus
 
+    @cached_property
+    def raw_public_key(self) -> bytes:
+        """The 32 bytes a signature is checked against (``cose.Sign1.verify``), computed once."""
+        return _raw_public(self.public_key)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kid": self.kid.hex(),
@@ -142,7 +149,22 @@ class PublicKeyEntry:
                 f"key set entry {kid_text}: kid is not SHA-256(public key)[:8] = "
                 f"{key_id(public_key).hex()}"
             )
+        if not _is_strong(entry.raw_public_key):
+            raise KeyStoreError(
+                f"key set entry {kid_text}: the public key is a small-order or invalid point, "
+                "which could vouch for forged codes; ask its issuer for a real key"
+            )
         return entry
+
+
+def _is_strong(raw_public_key: bytes) -> bool:
+    """Whether a key is a valid Ed25519 point outside the small-order subgroup. libsodium's
+    conversion to X25519 refuses exactly the keys it would refuse to verify with."""
+    try:
+        crypto_sign_ed25519_pk_to_curve25519(raw_public_key)
+    except RuntimeError:  # PyNaCl's error when libsodium returns -1
+        return False
+    return True
 
 
 def _parse_time(text: str) -> datetime:

@@ -83,7 +83,7 @@ def _verify(text: str, keyset: KeySet, revocations: RevocationList | None, today
             [f"Key {kid} is not in the key set; refresh the key set or treat the code as foreign."],
             kid=kid,
         )
-    if not message.verify(entry.public_key):
+    if not message.verify(entry.raw_public_key):
         return Verdict(
             False,
             "bad_signature",

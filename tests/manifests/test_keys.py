@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import stat
 from concurrent.futures import ProcessPoolExecutor
@@ -87,6 +89,11 @@ def test_key_set_json_round_trip_and_validation(tmp_path: Path) -> None:
     body = json.loads(keyset.to_json())
     body["keys"][0]["kid"] = "00" * 8
     with pytest.raises(KeyStoreError, match="SHA-256"):
+        KeySet.from_json(json.dumps(body))
+    weak = b"\x01" + bytes(31)  # the identity point: any (R = identity, S = 0) would verify
+    body["keys"][0]["public_key"] = base64.b64encode(weak).decode()
+    body["keys"][0]["kid"] = hashlib.sha256(weak).hexdigest()[:16]
+    with pytest.raises(KeyStoreError, match="small-order"):
         KeySet.from_json(json.dumps(body))
     with pytest.raises(KeyStoreError, match="format"):
         KeySet.from_json('{"keys": []}')

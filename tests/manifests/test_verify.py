@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime
 
 import cbor2
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from manifests.base45 import b45decode, b45encode
 from manifests.claims import ManifestClaims, claims_to_cbor
 from manifests.cose import COSE_SIGN1_TAG, parse_sign1, sign1
-from manifests.keys import KeySet, SigningKey
+from manifests.keys import KeySet, PublicKeyEntry, SigningKey
 from manifests.payload import PREFIX, encode, unwrap
 from manifests.revocation import RevocationList
 from manifests.verify import verify
@@ -65,6 +66,28 @@ def test_signature_by_another_key_under_a_known_kid_is_bad(keyset: KeySet, claim
     known_kid = keyset.entries[0].kid
     message = sign1(claims_to_cbor(claims), known_kid, impostor.private_key)
     assert verify(_wrap(message), keyset, today=IN_VALIDITY).status == "bad_signature"
+
+
+def test_a_weak_key_in_the_key_set_vouches_for_nothing(claims) -> None:
+    """A key set entry holding the identity point (a small-order key) would let anyone sign:
+    (R = identity, S = 0) passes a cofactorless check for every message, and OpenSSL accepts
+    it. libsodium, which the verifier uses, refuses such keys."""
+    identity = b"\x01" + bytes(31)
+    weak = PublicKeyEntry(
+        kid=b"weakkey!",
+        issuer=claims.issuer,
+        country="DE",
+        public_key=Ed25519PublicKey.from_public_bytes(identity),
+        not_before=KEY_CREATED,
+        not_after=None,
+        status="active",
+    )
+    protected = cbor2.dumps({1: -8, 4: weak.kid})
+    forged = cbor2.dumps(
+        cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, claims_to_cbor(claims), identity + bytes(32)])
+    )
+    verdict = verify(_wrap(forged), KeySet((weak,)), today=IN_VALIDITY)
+    assert (verdict.authentic, verdict.status) == (False, "bad_signature")
 
 
 def test_key_not_in_key_set_gives_unknown_key(keyset: KeySet, claims) -> None:
