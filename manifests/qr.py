@@ -11,6 +11,7 @@ rectangle per run, which keeps PDFs small and fast to write and to render.
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from typing import Protocol
 
@@ -22,6 +23,8 @@ from manifests.errors import MalformedPayload
 QUIET_ZONE = 4
 ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 Matrix = list[list[bool]]
+_DARK_IS_ONE = bytes([1] + [0] * 255)  # zxing-cpp's grey byte per module -> 1 for dark
+_DARK_RUN = re.compile(b"\x01+")
 
 
 class QrCanvas(Protocol):
@@ -61,10 +64,9 @@ def _cached_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
     # One grey byte per module, 0 = dark; PIL reads zxing-cpp's image through __array_interface__.
     image = Image.fromarray(symbol.to_image(scale=1, add_quiet_zones=False))
     side = image.width
-    modules = image.tobytes()
+    modules = image.tobytes().translate(_DARK_IS_ONE)
     return tuple(
-        tuple(value == 0 for value in modules[start : start + side])
-        for start in range(0, side * side, side)
+        tuple(map(bool, modules[start : start + side])) for start in range(0, side * side, side)
     )
 
 
@@ -85,18 +87,9 @@ def qr_version(text: str) -> int:
 
 
 def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
-    """(start column, length) of each run of dark modules in one row."""
-    runs: list[tuple[int, int]] = []
-    start = -1
-    for column, dark in enumerate(row):
-        if dark and start < 0:
-            start = column
-        elif not dark and start >= 0:
-            runs.append((start, column - start))
-            start = -1
-    if start >= 0:
-        runs.append((start, len(row) - start))
-    return runs
+    """(start column, length) of each run of dark modules in one row (found by the regex engine,
+    not a Python loop over modules: a symbol has ~5,000 of them)."""
+    return [(m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(bytes(row))]
 
 
 def qr_png(text: str, box: int = 4) -> bytes:
