@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from app.accounts.auth import hash_token
 from app.accounts.models import Account
 from app.consents import service as consents
 from app.consents.schemas import ConsentIn
@@ -56,6 +57,8 @@ from app.movements.schemas import MovementIn
 from app.notifications import service as notifications
 from app.notifications.domain import Actor, NotificationEvent
 from app.notifications.schemas import ContractIn, GuaranteeIn, NotificationIn
+from app.scans import service as scans
+from app.scans.schemas import ScanIn
 from bench.common import fresh_database, percentile, terminate_as_exit
 
 with warnings.catch_warnings():  # tests.factories imports fastapi.testclient, which warns
@@ -71,6 +74,7 @@ MOVEMENTS_PER_TRANSACTION = 20
 ANALYZE_EVERY = 1000
 REQUEST_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 60.0
+IN_PROCESS_WARMUP, IN_PROCESS_SCANS = 200, 700
 
 
 # --- the database ------------------------------------------------------------------------------
@@ -614,7 +618,8 @@ async def settle(server: Server, timeout: float = 30.0) -> None:
 
 async def drive(
     server: Server, url: str, token: str, bodies: list[bytes], args: argparse.Namespace
-) -> None:
+) -> float:
+    """Warm-up, open loop, back-to-back; returns the server's CPU ms per scan in the open loop."""
     database = make_url(url).database or ""
     warm_count, rate_count = warmup_scans(args), int(args.rate * args.seconds)
     warmup, measured = bodies[:warm_count], bodies[warm_count : warm_count + rate_count]
@@ -658,6 +663,43 @@ async def drive(
     print(f"  back-to-back scans/s / requested rate: {max_rate / args.rate:.2f}")
     if len(burst) <= len(flat_out.samples):
         print("  (back-to-back used all its prepared movements before its time was up)")
+    assert loaded.cpu is not None
+    return loaded.cpu.parts["server"] / achieved * 1000
+
+
+def in_process(url: str, key_dir: Path, token: str, qr_texts: list[str], warm: int) -> float:
+    """The same scans without HTTP: this process calls the scan service in its unit of work,
+    one after another, as the route's thread does. Prints and returns the CPU per scan of this
+    process; beside the server's CPU per scan in the same run it shows what the web server,
+    the framework and the machine's contention add to the scan itself."""
+    factory = make_session_factory(make_engine(url))
+    signer, token_hash = Signer.at(key_dir), hash_token(token)
+    database = make_url(url).database or ""
+    data = [ScanIn(qr_text=q, office=OFFICE, direction=DIRECTION) for q in qr_texts]
+
+    def scan_all(items: list[ScanIn]) -> None:
+        for item in items:
+            with unit_of_work(factory) as session:
+                verdict = scans.scan(
+                    session=session, token_hash=token_hash, signer=signer, data=item
+                )
+            if verdict.verdict != "valid":
+                raise RuntimeError(f"in-process scan flagged: {verdict.reasons}")
+
+    scan_all(data[:warm])  # connections and prepared statements, as the HTTP warm-up
+    groups: dict[str, PidSource] = {
+        "this process": lambda: [os.getpid()],
+        "PostgreSQL": lambda: database_backends(database),
+    }
+    meter, started = CpuMeter(groups), time.perf_counter()
+    scan_all(data[warm:])
+    elapsed, cpu = time.perf_counter() - started, meter.split()
+    count = len(data) - warm
+    per_scan = {name: cores * elapsed / count * 1000 for name, cores in cpu.parts.items()}
+    print(f"\nin-process, one scan at a time, no HTTP ({count} scans after {warm} to warm up)")
+    print(f"  {count / elapsed:,.1f} scans/s; CPU per scan: " + ", ".join(
+        f"{name} {ms:.2f} ms" for name, ms in per_scan.items()))  # fmt: skip
+    return per_scan["this process"]
 
 
 def quiet_collector() -> None:
@@ -703,20 +745,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, terminate_as_exit)
     count = warmup_scans(args) + int(args.rate * args.seconds) + args.burst_scans
+    total = count + IN_PROCESS_WARMUP + IN_PROCESS_SCANS
     with (
         tempfile.TemporaryDirectory(prefix="bench-scans-") as tmp,
         fresh_database(args.database_url, "bench_scans") as url,
     ):
         database, key_dir = make_url(url).database or "", Path(tmp) / "keys"
-        print(f"seeding {count} announced movements through the services ...", flush=True)
+        print(f"seeding {total} announced movements through the services ...", flush=True)
         started = time.perf_counter()
-        token, qr_texts = seed(url, key_dir, count)
+        token, qr_texts = seed(url, key_dir, total)
         quiet_collector()
         print(f"  done in {time.perf_counter() - started:.1f} s (database {database})")
         bodies = [scan_body(q) for q in qr_texts]
+        alone = qr_texts[count:]
         with running_server(url, key_dir, args.workers, Path(tmp) / "server.log") as srv:
             print(f"server: {args.workers} uvicorn worker(s) on {srv.base_url}; load on loopback")
-            asyncio.run(drive(srv, url, token, bodies, args))
+            server_ms = asyncio.run(drive(srv, url, token, bodies[:count], args))
+        alone_ms = in_process(url, key_dir, token, alone, IN_PROCESS_WARMUP)
+        print(
+            f"  server CPU per scan under the open loop / in-process: "
+            f"{server_ms / alone_ms:.2f} (same run)"
+        )
 
 
 if __name__ == "__main__":
