@@ -1,5 +1,7 @@
 """`alembic upgrade head` on an empty database gives exactly the models' schema."""
 
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
@@ -9,7 +11,11 @@ from app.models import Base
 
 def test_migrations_build_exactly_the_models_schema(app: FastAPI) -> None:
     # The session database was created empty and built only by `alembic upgrade head`.
-    with app.state.engine.connect() as conn:
+    with app.state.engine.connect() as conn, warnings.catch_warnings():
+        if conn.dialect.name == "sqlite":
+            # SQLite cannot reflect expression indexes (ix_notifications_basel_code), so alembic
+            # skips them with a warning there; the PostgreSQL run compares them.
+            warnings.filterwarnings("ignore", message=".*expression-based index")
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
