@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Account
 from app.audit import repository as audit
 from app.core.db import JSONType, UTCDateTime, utcnow
+from app.core.driver import DriverStatement
 from app.movements.models import Crossing, DocumentRevocation, Movement
 from app.notifications.models import Notification, StateConcerned
 from app.scans.models import Scan
@@ -157,7 +158,7 @@ def _border_read_statement() -> Any:
     )
 
 
-_BORDER_READ = _border_read_statement()
+_BORDER_READ = DriverStatement(_border_read_statement())
 _ADD_SCAN = insert(_SCANS).returning(_SCANS.c.id)
 _MOVE_ON = (
     update(_MOVEMENTS)
@@ -174,8 +175,9 @@ _ADD_CROSSING = insert(_CROSSINGS)
 #: PostgreSQL: the four writes of a valid scan in one statement. Each insert selects from the
 #: step before it, so when the shipment changed since it was read (the UPDATE matches no row)
 #: nothing at all is written and no row comes back.
-_VALID_SCAN_PG = text(
-    """
+_VALID_SCAN_PG = DriverStatement(
+    text(
+        """
     WITH moved AS (
         UPDATE movements
         SET status = :new_status, departed_at = coalesce(departed_at, :now),
@@ -202,9 +204,10 @@ _VALID_SCAN_PG = text(
     )
     SELECT id FROM scan
     """
-).bindparams(
-    bindparam("now", type_=UTCDateTime()),
-    *(bindparam(name, type_=JSONType) for name in ("reasons", "before", "after")),
+    ).bindparams(
+        bindparam("now", type_=UTCDateTime()),
+        *(bindparam(name, type_=JSONType) for name in ("reasons", "before", "after")),
+    )
 )
 
 
@@ -218,10 +221,9 @@ def border_read(
     """The caller with ``token_hash`` and the record of document ``doc_id`` (revision
     ``revision`` for the cancellation check), in one round trip."""
     params = {"token_hash": token_hash, "doc_id": doc_id, "revision": revision}
-    row = session.connection().execute(_BORDER_READ, params).first()
-    if row is None:
+    values = _BORDER_READ.first(session, params)
+    if values is None:
         return BorderRead(caller=None, record=None, listening=False)
-    values = row._asdict()
     caller = Account(**{c: values.pop(f"caller_{c}") for c in _CALLER})
     listening = bool(values.pop("listening"))
     if values["movement_id"] is None:
@@ -256,7 +258,7 @@ def record_valid_scan(
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         params = {**scan, **event, **move, "now": now}
-        scan_id = conn.execute(_VALID_SCAN_PG, params).scalar()
+        scan_id = _VALID_SCAN_PG.scalar(session, params)
         return None if scan_id is None else (int(scan_id), now)
     if conn.execute(_MOVE_ON, {**move, "now": now}).rowcount != 1:
         return None
