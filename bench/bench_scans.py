@@ -47,6 +47,7 @@ from sqlalchemy.pool import NullPool
 
 from app.accounts.auth import hash_token
 from app.accounts.models import Account
+from app.audit.sealer import sealer_for
 from app.consents import service as consents
 from app.consents.schemas import ConsentIn
 from app.core.db import make_engine, make_session_factory, unit_of_work
@@ -672,7 +673,8 @@ def in_process(url: str, key_dir: Path, token: str, qr_texts: list[str], warm: i
     one after another, as the route's thread does. Prints and returns the CPU per scan of this
     process; beside the server's CPU per scan in the same run it shows what the web server,
     the framework and the machine's contention add to the scan itself."""
-    factory = make_session_factory(make_engine(url))
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
     signer, token_hash = Signer.at(key_dir), hash_token(token)
     database = make_url(url).database or ""
     data = [ScanIn(qr_text=q, office=OFFICE, direction=DIRECTION) for q in qr_texts]
@@ -694,6 +696,10 @@ def in_process(url: str, key_dir: Path, token: str, qr_texts: list[str], warm: i
     meter, started = CpuMeter(groups), time.perf_counter()
     scan_all(data[warm:])
     elapsed, cpu = time.perf_counter() - started, meter.split()
+    # The last scans' events are chained by this process's sealer thread; let it finish before
+    # the database is dropped under it (it would log a lost connection after the figures).
+    sealer_for(factory).wait_until_sealed()
+    engine.dispose()
     count = len(data) - warm
     per_scan = {name: cores * elapsed / count * 1000 for name, cores in cpu.parts.items()}
     print(f"\nin-process, one scan at a time, no HTTP ({count} scans after {warm} to warm up)")
