@@ -22,6 +22,7 @@ from app.notifications.api import router as notifications_router
 from app.parties.api import router as parties_router
 from app.reference.api import router as reference_router
 from app.scans.api import router as scans_router
+from app.scans.api import scan_batches
 from app.search.api import router as search_router
 from app.statistics.api import router as statistics_router
 from app.web.api import router as web_router
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.signer = Signer.at(settings.key_dir)
+    app.state.scan_batches = scan_batches(app.state.session_factory, app.state.signer)
     install_problem_handlers(app)
     app.add_middleware(AdmissionLimit, limit=admission_limit(engine))
 

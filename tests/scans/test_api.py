@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.accounts.auth import hash_token
+from app.core.errors import Forbidden
 from app.demo import DemoWorld
-from app.scans.api import SCANS_AT_ONCE
+from app.scans.api import ScanRequest, scans_in_one_transaction
+from app.scans.schemas import ScanIn, ScanVerdict
 from manifests.claims import ManifestClaims
 from manifests.keys import SigningKey
 from manifests.payload import encode
@@ -46,11 +49,11 @@ def test_valid_exit_records_the_crossing(
 def test_more_scans_at_once_than_a_process_runs_all_get_their_verdict(
     client: TestClient, world: DemoWorld
 ) -> None:
-    """A process runs at most SCANS_AT_ONCE scans at a time; the rest wait their turn and are
-    answered, none refused, each crossing recorded once."""
+    """Scans that arrive together wait their turn and share transactions: all are answered,
+    none refused, each crossing recorded once."""
     n = consented_notification(client, world)
     loads = []
-    for _ in range(2 * SCANS_AT_ONCE):
+    for _ in range(10):  # of the 12 shipments consented
         m = create_movement(client, world, n["id"])
         assert (
             post(client, world, "exporter_my", f"/movements/{m['id']}/announce").status_code == 200
@@ -221,3 +224,56 @@ def test_flagged_scans_are_kept_for_inspectors(
     scan(client, world, "customs_th", movement["qr_text"], "THLCH", "entry")
     kept = session.scalars(select(Scan).where(Scan.flagged.is_(True))).all()
     assert len(kept) == 1 and kept[0].doc_id == movement["document_no"] and kept[0].country == "TH"
+
+
+def _announced_loads(client: TestClient, world: DemoWorld, count: int) -> list[dict[str, Any]]:
+    n = consented_notification(client, world)
+    loads = [create_movement(client, world, n["id"]) for _ in range(count)]
+    for m in loads:
+        assert (
+            post(client, world, "exporter_my", f"/movements/{m['id']}/announce").status_code == 200
+        )
+    return loads
+
+
+def _exit(world: DemoWorld, who: str, m: dict[str, Any]) -> ScanRequest:
+    data = ScanIn(qr_text=m["qr_text"], office="MYPKG", direction="exit")
+    return ScanRequest(hash_token(world.tokens[who]), data)
+
+
+def test_scans_sharing_a_transaction_each_get_their_own_verdict(
+    client: TestClient, world: DemoWorld
+) -> None:
+    """A caller who may not scan, in the middle of a shared transaction, gets their 403; the
+    officers' scans around it are stored all the same."""
+    first, second = _announced_loads(client, world, 2)
+    app = client.app
+    answers = scans_in_one_transaction(
+        app.state.session_factory,  # type: ignore[attr-defined]
+        app.state.signer,  # type: ignore[attr-defined]
+        [_exit(world, "customs_my", first), _exit(world, "inspector_my", second),
+         _exit(world, "customs_my", second)],
+    )  # fmt: skip
+    assert isinstance(answers[0], ScanVerdict) and answers[0].verdict == "valid"
+    assert isinstance(answers[1], Forbidden)
+    assert isinstance(answers[2], ScanVerdict) and answers[2].verdict == "valid"
+    for m in (first, second):
+        r = client.get(f"/movements/{m['id']}", headers=bearer(world.tokens["customs_my"]))
+        assert [(c["country"], c["direction"]) for c in r.json()["crossings"]] == [("MY", "exit")]
+
+
+def test_the_same_document_twice_in_one_transaction_is_flagged_the_second_time(
+    client: TestClient, world: DemoWorld
+) -> None:
+    (load,) = _announced_loads(client, world, 1)
+    app = client.app
+    answers = scans_in_one_transaction(
+        app.state.session_factory,  # type: ignore[attr-defined]
+        app.state.signer,  # type: ignore[attr-defined]
+        [_exit(world, "customs_my", load), _exit(world, "customs_my", load)],
+    )
+    assert isinstance(answers[0], ScanVerdict) and answers[0].verdict == "valid"
+    assert isinstance(answers[1], ScanVerdict)
+    _flagged(answers[1].model_dump(), "already")
+    r = client.get(f"/movements/{load['id']}", headers=bearer(world.tokens["customs_my"]))
+    assert len(r.json()["crossings"]) == 1
