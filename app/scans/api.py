@@ -17,8 +17,8 @@ router = APIRouter(tags=["border"])
 #: the event loop, where waiting costs nothing, and go together into the next (``GroupCommit``),
 #: so a burst is drained by fewer, larger transactions rather than by more of them at once, which
 #: on two cores only adds contention (GIL hand-offs, PostgreSQL backends queueing): with up to 30
-#: at once per process, 500 scans/s offered were answered at ~300/s; with 4 at once and no
-#: grouping the server spent 1.4-2.2 times the in-process CPU per scan, against 1.2-1.6 now
+#: at once per process, 500 scans/s offered were answered at ~300/s. Against 4 single-scan
+#: transactions at once, five alternating pairs at 500/s gave a lower p99 in four
 #: (bench/bench_scans.py; docs/evidence.md, session 10).
 SCANS_AT_ONCE = 1
 #: Scans one transaction takes at most: enough to drain a burst, few enough that one
