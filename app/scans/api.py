@@ -35,16 +35,38 @@ class _ScanFailed(Exception):
     """One scan of a shared transaction raised: the transaction is rolled back."""
 
 
+def _scan(session: Session, signer: Signer, request: ScanRequest) -> ScanVerdict:
+    return service.scan(
+        session=session, token_hash=request.token_hash, signer=signer, data=request.data
+    )
+
+
 def _scan_alone(
     factory: sessionmaker[Session], signer: Signer, request: ScanRequest
 ) -> ScanVerdict | Exception:
     try:
         with unit_of_work(factory) as session:
-            return service.scan(
-                session=session, token_hash=request.token_hash, signer=signer, data=request.data
-            )
+            return _scan(session, signer, request)
     except Exception as error:
         return error
+
+
+def _scan_together(
+    factory: sessionmaker[Session], signer: Signer, requests: list[ScanRequest]
+) -> list[ScanVerdict] | None:
+    """Every scan in one transaction; None (and nothing stored) if one of them raised. A failed
+    commit raises."""
+    try:
+        with unit_of_work(factory) as session:
+            verdicts = []
+            for request in requests:
+                try:
+                    verdicts.append(_scan(session, signer, request))
+                except Exception as error:
+                    raise _ScanFailed from error
+    except _ScanFailed:
+        return None
+    return verdicts
 
 
 def scans_in_one_transaction(
@@ -56,25 +78,9 @@ def scans_in_one_transaction(
     changed meanwhile), the whole transaction is rolled back and every scan runs again in a
     transaction of its own, so one caller's error never costs another caller's scan. A failed
     commit fails every scan of the transaction (nothing of it was stored)."""
-    if len(requests) > 1:
-        try:
-            with unit_of_work(factory) as session:
-                verdicts = []
-                for request in requests:
-                    try:
-                        verdicts.append(
-                            service.scan(
-                                session=session,
-                                token_hash=request.token_hash,
-                                signer=signer,
-                                data=request.data,
-                            )
-                        )
-                    except Exception as error:
-                        raise _ScanFailed from error
-            return verdicts
-        except _ScanFailed:
-            pass
+    together = _scan_together(factory, signer, requests) if len(requests) > 1 else None
+    if together is not None:
+        return together
     return [_scan_alone(factory, signer, request) for request in requests]
 
 
