@@ -12,10 +12,11 @@ without a thread — keeps every admitted request able to finish.
 from __future__ import annotations
 
 import asyncio
-import weakref
 
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core.loop_local import LoopLocal
 
 #: Threads of the thread pool that runs sync routes and dependencies (AnyIO's default).
 THREAD_POOL_SIZE = 40
@@ -34,28 +35,19 @@ class Slots:
     """``async with slots:`` lets at most ``limit`` tasks in at once; the rest wait, without a
     thread, in arrival order.
 
-    One semaphore per event loop: an ``asyncio.Semaphore`` binds itself to the first loop that
-    waits on it and raises ``RuntimeError`` in any other. uvicorn runs one loop per process, but
-    one app may be driven by one loop after another (each TestClient brings its own).
+    One semaphore per event loop (``LoopLocal``): an ``asyncio.Semaphore`` binds itself to the
+    first loop that waits on it.
     """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
-        self._by_loop = weakref.WeakKeyDictionary()
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        semaphore = self._by_loop.get(loop)
-        if semaphore is None:
-            semaphore = self._by_loop[loop] = asyncio.Semaphore(self.limit)
-        return semaphore
+        self._semaphores = LoopLocal(lambda: asyncio.Semaphore(limit))
 
     async def __aenter__(self) -> None:
-        await self._semaphore().acquire()
+        await self._semaphores.get().acquire()
 
     async def __aexit__(self, *_: object) -> None:
-        self._semaphore().release()
+        self._semaphores.get().release()
 
 
 class AdmissionLimit:

@@ -16,7 +16,6 @@ own exception.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,13 +23,16 @@ from typing import Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from app.core.loop_local import LoopLocal
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 @dataclass
 class _Queue(Generic[T, R]):
-    """One event loop's waiting items and running batches (futures belong to one loop)."""
+    """One event loop's waiting items and running batches (futures belong to one loop:
+    ``LoopLocal``)."""
 
     waiting: deque[tuple[T, asyncio.Future[R]]] = field(default_factory=deque)
     running: int = 0
@@ -52,18 +54,10 @@ class GroupCommit(Generic[T, R]):
         self.run_batch = run_batch
         self.at_once = at_once
         self.max_batch = max_batch
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue[T, R]]
-        self._by_loop = weakref.WeakKeyDictionary()
-
-    def _queue(self) -> _Queue[T, R]:
-        loop = asyncio.get_running_loop()
-        queue = self._by_loop.get(loop)
-        if queue is None:
-            queue = self._by_loop[loop] = _Queue()
-        return queue
+        self._queues: LoopLocal[_Queue[T, R]] = LoopLocal(_Queue)
 
     async def submit(self, item: T) -> R:
-        queue = self._queue()
+        queue = self._queues.get()
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         queue.waiting.append((item, future))
         self._start(queue)
