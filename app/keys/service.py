@@ -8,7 +8,7 @@ all workers without restarts.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -60,7 +60,18 @@ class Signer:
         return self._keys[issuer]
 
     def sign(self, claims: ManifestClaims, country: str) -> str:
-        return encode(claims, self.key_for(claims.issuer, country))
+        """The QR text of ``claims``, signed with the issuer's active key.
+
+        Claims are stamped (``issued_at``, whole seconds) just before they are signed; if the key
+        came into being in between (the issuer's first document, or a rotation by another
+        process), the stamp would predate the key and verifiers would reject the document as
+        issued before its key existed. Such a document is issued when the key signs it.
+        """
+        key = self.key_for(claims.issuer, country)
+        entry = self.keyset().find(key.kid)
+        if entry is not None and claims.issued_at < entry.not_before:
+            claims = replace(claims, issued_at=entry.not_before)
+        return encode(claims, key)
 
 
 def revocation_list(*, session: Session) -> RevocationList:
