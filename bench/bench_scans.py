@@ -29,7 +29,7 @@ import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -193,8 +193,24 @@ class Server:
                 todo += [int(p) for p in task.read_text().split()]
         return pids
 
+    def workers(self) -> list[int]:
+        """The worker processes, which serve the requests (the supervisor's other child is
+        multiprocessing's resource tracker)."""
+        return [
+            pid
+            for pid in self.pids()
+            if pid != self.process.pid and b"resource_tracker" not in _cmdline(pid)
+        ]
+
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _free_port() -> int:
@@ -288,16 +304,11 @@ def _machine_busy() -> float:
 def database_backends(database: str) -> list[int]:
     """The PostgreSQL backends serving ``database`` (their process title names it)."""
     marker = f" {database} ".encode()
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                title = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if title.startswith(b"postgres: ") and marker in title:
-                pids.append(int(entry.name))
-    return pids
+    pids = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+    titles = {pid: _cmdline(pid) for pid in pids}
+    return [
+        pid for pid, title in titles.items() if title.startswith(b"postgres: ") and marker in title
+    ]
 
 
 @dataclass
@@ -404,6 +415,7 @@ class Phase:
     cpu: CpuSplit | None = None
     sessions: dict[str, float] = field(default_factory=dict)
     recorded: int = 0  # scans the server stored during the phase, answered in time or not
+    worker_cores: list[float] = field(default_factory=list)  # CPU of each server worker
     by_second: bool = False  # print the latency of each second (open loop)
 
     @property
@@ -571,6 +583,15 @@ def print_phase(phase: Phase) -> float:
         cpu = phase.cpu
         parts = " + ".join(f"{name} {cores:.2f}" for name, cores in cpu.parts.items())
         print(f"  CPU in cores: machine {cpu.machine:.2f} = {parts} + other {cpu.other:.2f}")
+        if len(phase.worker_cores) > 1:
+            total = sum(phase.worker_cores) or 1.0
+            print(
+                "  server CPU by worker process: "
+                + " + ".join(f"{c:.2f}" for c in phase.worker_cores)
+                + " cores ("
+                + " / ".join(f"{c / total:.0%}" for c in phase.worker_cores)
+                + "; each keep-alive connection stays with the worker that accepted it)"
+            )
         if phase.recorded > len(phase.samples) - len(phase.errors):
             print(
                 f"  the server stored {phase.recorded} scans in that time "
@@ -617,6 +638,26 @@ async def settle(server: Server, timeout: float = 30.0) -> None:
             return
 
 
+def _only(pid: int) -> PidSource:
+    return lambda: [pid]
+
+
+async def measure(
+    server: Server, url: str, groups: dict[str, PidSource], run: Coroutine[Any, Any, Phase]
+) -> Phase:
+    """``run`` once the server is idle, with the CPU of each group and of each worker, the
+    database sessions and the scans stored meanwhile."""
+    await settle(server)
+    workers = {str(pid): _only(pid) for pid in server.workers()}
+    with SessionSampler(url) as sampler:
+        meter, by_worker, before = CpuMeter(groups), CpuMeter(workers), stored_scans(url)
+        phase = await run
+        phase.cpu, phase.sessions = meter.split(), sampler.means()
+        phase.worker_cores = list(by_worker.split().parts.values())
+        phase.recorded = stored_scans(url) - before
+    return phase
+
+
 async def drive(
     server: Server, url: str, token: str, bodies: list[bytes], args: argparse.Namespace
 ) -> float:
@@ -639,19 +680,14 @@ async def drive(
         print_phase(warm)
         if warm.errors:
             raise RuntimeError("warm-up scans failed; see the error sample above")
-        await settle(server)
-        with SessionSampler(url) as sampler:
-            meter, before = CpuMeter(groups), stored_scans(url)
-            loaded = await open_loop(client, measured, args.rate)
-            loaded.cpu, loaded.sessions = meter.split(), sampler.means()
-            loaded.recorded = stored_scans(url) - before
-        await settle(server)
+        loaded = await measure(server, url, groups, open_loop(client, measured, args.rate))
         name = f"back-to-back, {args.clients} concurrent clients"
-        with SessionSampler(url) as sampler:
-            meter, before = CpuMeter(groups), stored_scans(url)
-            flat_out = await back_to_back(client, burst, args.clients, args.burst_seconds, name)
-            flat_out.cpu, flat_out.sessions = meter.split(), sampler.means()
-            flat_out.recorded = stored_scans(url) - before
+        flat_out = await measure(
+            server,
+            url,
+            groups,
+            back_to_back(client, burst, args.clients, args.burst_seconds, name),
+        )
     finally:
         client.close()
         gc.enable()
