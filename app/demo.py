@@ -56,6 +56,9 @@ PARTIES = [
     ("cn_exporter", PartyKind.EXPORTER, "Shenzhen Green Metals Co., Ltd.", "CN", False),
 ]
 
+#: Accounts in countries that keep several times say where they work (elsewhere: the country's).
+TIME_ZONES = {"exporter_cn": "Asia/Shanghai"}
+
 ACCOUNTS = [
     # token suffix, role, country, name, party key or authority code
     ("admin", Role.ADMIN, "MY", "Service administrator", None),
@@ -128,6 +131,7 @@ def load_demo(session: Session) -> DemoWorld:
             name=name,
             role=role,
             country=country,
+            time_zone=TIME_ZONES.get(suffix),
             party_id=world.parties.get(link or ""),
             authority_id=world.authorities.get(link or ""),
         )

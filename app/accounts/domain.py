@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from importlib.resources import files
+from zoneinfo import ZoneInfo
 
 from app.accounts.models import Role
 
@@ -65,3 +69,31 @@ def can_view(caller: Caller, scope: NotificationScope) -> bool:
 
 def is_notifier(caller: Caller, scope: NotificationScope) -> bool:
     return caller.role == Role.EXPORTER and scope.notifier_id == caller.party_id
+
+
+# --- where an account works: its time zone, hence its "today" ----------------------------------
+
+
+@cache
+def country_time_zones() -> dict[str, tuple[str, ...]]:
+    """IANA time zones by ISO country code, from the tz database's ``zone.tab`` (the ``tzdata``
+    package, so it is the same on every machine), in its order."""
+    zones: dict[str, list[str]] = {}
+    for line in (files("tzdata.zoneinfo") / "zone.tab").read_text().splitlines():
+        if line and not line.startswith("#"):
+            country, _, zone = line.split("\t")[:3]
+            zones.setdefault(country, []).append(zone)
+    return {country: tuple(found) for country, found in zones.items()}
+
+
+def default_time_zone(country: str, at: datetime) -> str | None:
+    """The country's time zone when all of its zones keep one time at ``at``; None when they
+    differ (the account must then say where it works)."""
+    zones = country_time_zones().get(country, ())
+    offsets = {ZoneInfo(zone).utcoffset(at) for zone in zones}
+    return zones[0] if len(offsets) == 1 else None
+
+
+def local_date(time_zone: str, at: datetime) -> date:
+    """The calendar date at ``at`` (aware) where ``time_zone`` keeps time: a border's "today"."""
+    return at.astimezone(ZoneInfo(time_zone)).date()

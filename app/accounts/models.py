@@ -26,6 +26,8 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2))
+    #: IANA time zone where the account works: its "today" (a border scan's consent dates).
+    time_zone: Mapped[str] = mapped_column(String(64))
     #: The organisation an exporter, facility or carrier account acts for.
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
     #: The competent authority an authority account acts for.

@@ -1,8 +1,10 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app.accounts.domain import country_time_zones, default_time_zone
 from app.accounts.models import Role
+from app.core.errors import InvalidInput
 from app.reference.domain import require_country
 
 
@@ -17,6 +19,13 @@ class AccountCreate(BaseModel):
     )
     authority_id: int | None = Field(
         None, description="Competent authority of an authority account"
+    )
+    time_zone: str | None = Field(
+        None,
+        examples=["Asia/Kuala_Lumpur"],
+        description="IANA time zone where the account works, one of its country's; it decides "
+        "the account's today (e.g. whether a consent is valid at a border). Needed only where "
+        "the country keeps several times.",
     )
 
     @field_validator("country")
@@ -33,6 +42,27 @@ class AccountCreate(BaseModel):
             raise ValueError("an authority account needs authority_id")
         return self
 
+    @model_validator(mode="after")
+    def _time_zone(self) -> "AccountCreate":
+        zones = country_time_zones().get(self.country, ())
+        if self.time_zone is None:
+            self.time_zone = default_time_zone(self.country, datetime.now(UTC))
+            if self.time_zone is None:
+                raise InvalidInput.on(
+                    "time_zone",
+                    "account.time_zone_needed",
+                    f"{self.country} keeps several times: give time_zone, one of "
+                    f"{', '.join(zones)}.",
+                )
+        elif self.time_zone not in zones:
+            raise InvalidInput.on(
+                "time_zone",
+                "account.time_zone",
+                f"{self.time_zone!r} is not a time zone of {self.country}; use one of "
+                f"{', '.join(zones) or '(none known)'}.",
+            )
+        return self
+
 
 class AccountRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -41,6 +71,7 @@ class AccountRead(BaseModel):
     name: str
     role: Role
     country: str
+    time_zone: str
     party_id: int | None
     authority_id: int | None
     token_hint: str

@@ -53,6 +53,7 @@ def create_account(
         name=data.name,
         role=data.role.value,
         country=data.country,
+        time_zone=data.time_zone,
         party_id=data.party_id,
         authority_id=data.authority_id,
         token_hash=hash_token(token),
@@ -67,7 +68,12 @@ def create_account(
         action="account.create",
         object_type="account",
         object_id=account.id,
-        after={"name": account.name, "role": account.role, "country": account.country},
+        after={
+            "name": account.name,
+            "role": account.role,
+            "country": account.country,
+            "time_zone": account.time_zone,
+        },
     )
     return account, token
 

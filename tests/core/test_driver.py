@@ -101,12 +101,22 @@ def test_it_writes_in_the_sessions_transaction(app: FastAPI) -> None:
 
 
 def test_a_database_error_is_sqlalchemys_and_the_session_goes_on(session: Session) -> None:
-    session.add(Account(name="A", role="customs", country="MY", token_hash="h", token_hint="x"))
+    session.add(
+        Account(
+            name="A",
+            role="customs",
+            country="MY",
+            time_zone="Asia/Kuala_Lumpur",
+            token_hash="h",
+            token_hint="x",
+        )
+    )
     session.flush()
     duplicate = DriverStatement(
         text(
-            "INSERT INTO accounts (name, role, country, token_hash, token_hint, active, "
-            "created_at) VALUES ('B', 'customs', 'MY', :token_hash, 'y', true, :now) RETURNING id"
+            "INSERT INTO accounts (name, role, country, time_zone, token_hash, token_hint, "
+            "active, created_at) VALUES ('B', 'customs', 'MY', 'Asia/Kuala_Lumpur', :token_hash, "
+            "'y', true, :now) RETURNING id"
         ).bindparams(bindparam("now", type_=UTCDateTime()))
     )
 
