@@ -30,6 +30,9 @@ VerdictStatus = Literal[
     "malformed",
 ]
 
+#: The statuses that depend on the date, reached only once key and revocations were checked.
+_DATED = frozenset({"valid", "expired", "not_yet_valid"})
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -44,6 +47,13 @@ class Verdict:
     @property
     def ok(self) -> bool:
         return self.authentic and self.status == "valid"
+
+    def on(self, today: date) -> Verdict:
+        """The same verdict judged on another date, e.g. the border's own once its time zone is
+        known: only the validity dates depend on it."""
+        if self.claims is None or self.kid is None or self.status not in _DATED:
+            return self
+        return _document_verdict(self.claims, self.kid, None, today)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -145,7 +145,7 @@ class BorderRead:
     listening: bool
 
 
-_CALLER = ("id", "name", "role", "country", "active")
+_CALLER = ("id", "name", "role", "country", "time_zone", "active")
 
 
 def _border_read_statement() -> Any:

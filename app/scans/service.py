@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.accounts.auth import active
+from app.accounts.domain import local_date
 from app.accounts.models import Account, Role
 from app.audit import service as audit
+from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden
 from app.keys.service import Signer
 from app.movements.domain import MovementEvent, MovementStatus, transition
@@ -171,13 +173,18 @@ def scan(
     token_hash: str,
     signer: Signer,
     data: ScanIn,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> ScanVerdict:
     """Scan as the account whose token hashes to ``token_hash`` (401 if none, 403 unless
     customs): the signature is checked first, then the caller and the record are read
-    together."""
-    today = today or date.today()
-    checked = verify(data.qr_text, signer.keyset(), None, today=today)
+    together.
+
+    Dates are judged on the border's calendar (the officer's time zone), not the server's: at
+    07:00 in Kuala Lumpur a consent that expired yesterday there has expired, though in UTC it
+    is still the day before. The signature check, made before the caller is known, is judged
+    again on that date."""
+    now = now or utcnow()
+    checked = verify(data.qr_text, signer.keyset(), None, today=now.date())
     claims = checked.claims
     wanted = claims if claims is not None and checked.authentic and claims.kind == "M" else None
     read = repository.border_read(
@@ -189,6 +196,8 @@ def scan(
     account = active(read.caller)
     if account.role != Role.CUSTOMS:
         raise Forbidden("Border scans are for customs officers.", rule="role")
+    today = local_date(account.time_zone, now)
+    checked = checked.on(today)
     record = read.record
     reasons = [] if checked.ok else list(checked.reasons)
     reasons += _unmatched_reasons(checked, record)

@@ -151,6 +151,22 @@ def test_expired_and_not_yet_valid(text: str, keyset: KeySet) -> None:
     assert verify(text, keyset, today=date(2027, 2, 28)).ok  # last day still valid
 
 
+def test_a_verdict_judged_again_on_another_date(
+    text: str, keyset: KeySet, claims: ManifestClaims
+) -> None:
+    """A border judges the dates on its own calendar once it knows where it is; everything that
+    does not depend on the date stays as it was."""
+    on_last_day = verify(text, keyset, today=date(2027, 2, 28))
+    assert on_last_day.on(date(2027, 3, 1)).status == "expired"
+    assert on_last_day.on(date(2027, 2, 28)) == on_last_day
+    assert verify(text, keyset, today=date(2026, 2, 28)).on(IN_VALIDITY).ok
+    cancelled = RevocationList().with_entry(claims.doc_id, None, "cancelled")
+    revoked = verify(text, keyset, cancelled, today=IN_VALIDITY)
+    assert revoked.on(date(2027, 3, 1)).status == "revoked_document"
+    forged = verify(text[:-4] + "AAAA", keyset, today=IN_VALIDITY)
+    assert forged.on(IN_VALIDITY) == forged and not forged.authentic
+
+
 def test_superseded_revision(text: str, keyset: KeySet, claims: ManifestClaims) -> None:
     revocations = RevocationList().with_entry(claims.doc_id, claims.revision, "superseded")
     verdict = verify(text, keyset, revocations, today=IN_VALIDITY)
