@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageFilter
 
 from manifests.errors import NoQrCodeFound, UnreadableFile
-from manifests.keys import KeySet
+from manifests.examples import example_claims
+from manifests.keys import KeySet, SigningKey
+from manifests.payload import encode
 from manifests.qr import qr_png
 from manifests.revocation import RevocationList
 from manifests.scan import decode_qr, read_qr_text, verify_command
@@ -91,3 +99,33 @@ def test_verify_command_input_problems_exit_2(tmp_path: Path, text: str, keyset)
     code, body = verify_command(text, tmp_path / "nowhere.json", None)
     assert code == 2
     assert "nowhere.json" in body["reasons"][0]
+
+
+@contextmanager
+def _local_time_zone(zone: str) -> Iterator[None]:
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_the_offline_verifier_judges_dates_on_its_own_calendar(
+    tmp_path: Path, key: SigningKey, keyset: KeySet
+) -> None:
+    """Run at a border, ``verify`` takes that machine's date, not UTC's: a document valid only
+    on the local date verifies there, whichever way the UTC date differs from it."""
+    now = datetime.now(UTC)
+    zone = "Etc/GMT+12" if now.hour < 12 else "Etc/GMT-12"  # local date = UTC date -1 or +1
+    with _local_time_zone(zone):
+        local_today = date.today()
+        assert local_today != now.date()
+        only_today = replace(example_claims(), valid_from=local_today, valid_to=local_today)
+        code, body = verify_command(encode(only_today, key), _files(tmp_path, keyset), None)
+    assert (code, body["status"]) == (0, "valid"), body["reasons"]
