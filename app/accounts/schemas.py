@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -45,7 +46,15 @@ class AccountCreate(BaseModel):
     @model_validator(mode="after")
     def _time_zone(self) -> "AccountCreate":
         zones = country_time_zones().get(self.country, ())
-        if self.time_zone is None:
+        if not zones:  # uninhabited (Bouvet Island, Heard Island): any zone the tz database has
+            if self.time_zone not in available_timezones():
+                raise InvalidInput.on(
+                    "time_zone",
+                    "account.time_zone_needed",
+                    f"The tz database has no time zone for {self.country}: give time_zone, an "
+                    "IANA name such as Etc/UTC.",
+                )
+        elif self.time_zone is None:
             self.time_zone = default_time_zone(self.country, datetime.now(UTC))
             if self.time_zone is None:
                 raise InvalidInput.on(
@@ -59,7 +68,7 @@ class AccountCreate(BaseModel):
                 "time_zone",
                 "account.time_zone",
                 f"{self.time_zone!r} is not a time zone of {self.country}; use one of "
-                f"{', '.join(zones) or '(none known)'}.",
+                f"{', '.join(zones)}.",
             )
         return self
 

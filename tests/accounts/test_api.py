@@ -46,6 +46,16 @@ def test_a_time_zone_of_another_country_is_refused(client: TestClient, world: De
     assert names.count("Border inspector") == 0
 
 
+def test_where_the_tz_database_knows_no_zone_any_named_zone_will_do(
+    client: TestClient, world: DemoWorld
+) -> None:
+    r = post(client, world, "admin", "/accounts", _inspector("BV"))  # Bouvet Island
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "time_zone"
+    assert "Etc/UTC" in r.json()["errors"][0]["message"]
+    r = post(client, world, "admin", "/accounts", _inspector("BV", time_zone="Etc/UTC"))
+    assert r.status_code == 201 and r.json()["time_zone"] == "Etc/UTC"
+
+
 def test_the_migration_gives_existing_accounts_their_countrys_zone(
     client: TestClient, world: DemoWorld, app: FastAPI, database_url: str
 ) -> None:
