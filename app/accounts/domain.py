@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo
@@ -92,8 +92,3 @@ def default_time_zone(country: str, at: datetime) -> str | None:
     zones = country_time_zones().get(country, ())
     offsets = {ZoneInfo(zone).utcoffset(at) for zone in zones}
     return zones[0] if len(offsets) == 1 else None
-
-
-def local_date(time_zone: str, at: datetime) -> date:
-    """The calendar date at ``at`` (aware) where ``time_zone`` keeps time: a border's "today"."""
-    return at.astimezone(ZoneInfo(time_zone)).date()

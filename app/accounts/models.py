@@ -1,9 +1,10 @@
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.clock import local_date
 from app.core.db import Base, utcnow
 
 
@@ -26,7 +27,7 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2))
-    #: IANA time zone where the account works: its "today" (a border scan's consent dates).
+    #: IANA time zone where the account works: the calendar of every date it checks or enters.
     time_zone: Mapped[str] = mapped_column(String(64))
     #: The organisation an exporter, facility or carrier account acts for.
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), index=True)
@@ -36,3 +37,8 @@ class Account(Base):
     token_hint: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def today(self) -> date:
+        """The date where the account works: the "today" of every check on the dates it enters
+        (a shipment not in the past, a receipt not in the future) and of what is overdue for it."""
+        return local_date(self.time_zone, utcnow())

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.accounts.auth import active
-from app.accounts.domain import local_date
 from app.accounts.models import Account, Role
 from app.audit import service as audit
+from app.core.clock import local_date
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden
 from app.keys.service import Signer

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from app.accounts.domain import country_time_zones, default_time_zone, local_date
+from app.accounts.domain import country_time_zones, default_time_zone
 
 NEW_YEARS_EVE_LATE = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
 
@@ -18,11 +18,3 @@ def test_a_country_that_keeps_several_times_has_none() -> None:
     assert default_time_zone("US", NEW_YEARS_EVE_LATE) is None
     assert default_time_zone("ID", NEW_YEARS_EVE_LATE) is None
     assert "Asia/Shanghai" in country_time_zones()["CN"]
-
-
-def test_the_local_date_is_the_calendar_where_the_account_works() -> None:
-    assert local_date("Asia/Kuala_Lumpur", NEW_YEARS_EVE_LATE) == date(2027, 1, 1)
-    assert local_date("Europe/Berlin", NEW_YEARS_EVE_LATE) == date(2026, 12, 31)
-    assert local_date("America/Los_Angeles", datetime(2027, 1, 1, 5, tzinfo=UTC)) == date(
-        2026, 12, 31
-    )
