@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.accounts import models as account_models
 from app.audit.sealer import sealer_for
+from app.consents import service as consent_service
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.core.migrate import upgrade
@@ -137,3 +140,16 @@ def live_server(app: FastAPI) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def set_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Sets the instant from which the service reads the date: an account's "today" and the
+    deadlines job's. The machine's clock cannot be set, and which calendar a date falls on
+    depends on the hour, so tests of time zones fix the hour here."""
+
+    def at(instant: datetime) -> None:
+        for module in (account_models, consent_service):
+            monkeypatch.setattr(module, "utcnow", lambda: instant)
+
+    return at

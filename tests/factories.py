@@ -8,11 +8,20 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.core.clock import local_date
+from app.core.db import utcnow
 from app.demo import DemoWorld
 
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def today_of(client: TestClient, world: DemoWorld, who: str) -> date:
+    """The date where the demo account ``who`` works: the calendar its dates are judged on."""
+    me = client.get("/me", headers=bearer(world.tokens[who]))
+    assert me.status_code == 200, me.text
+    return local_date(me.json()["time_zone"], utcnow())
 
 
 def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]:

@@ -151,7 +151,7 @@ def confirm(
     version: int | None = None,
 ) -> FlagRecord:
     """Illegal traffic confirmed: the Art. 9 ground, who must act and by when, who was told."""
-    today = today or date.today()
+    today = today or account.today()
     flag = _acting(session, account, case_id, version)
     n = notifications.get(session, flag.notification_id) if flag.notification_id else None
     days = get_regime(n.regime if n else "basel").deadline("illegal_takeback").amount or 30

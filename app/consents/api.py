@@ -41,7 +41,7 @@ def consent(
         data=data,
         expected_version=version,
     )
-    return notifications.present(session=session, n=n)
+    return notifications.present(session=session, n=n, today=account.today())
 
 
 @router.post("/objection", response_model=NotificationRead, summary="Object, with reasons")
@@ -59,7 +59,7 @@ def objection(
         reasons=data.reasons,
         expected_version=version,
     )
-    return notifications.present(session=session, n=n)
+    return notifications.present(session=session, n=n, today=account.today())
 
 
 @router.post(
@@ -79,7 +79,7 @@ def withdrawal(
         reason=data.reason,
         expected_version=version,
     )
-    return notifications.present(session=session, n=n)
+    return notifications.present(session=session, n=n, today=account.today())
 
 
 @router.post(
@@ -101,7 +101,7 @@ def request_information(
         question=data.question,
         expected_version=version,
     )
-    return notifications.present(session=session, n=n)
+    return notifications.present(session=session, n=n, today=account.today())
 
 
 @router.get("/information-requests", response_model=list[InformationRequestRead])
@@ -134,7 +134,7 @@ def answer_information(
         answer=data.answer,
         expected_version=version,
     )
-    return notifications.present(session=session, n=n)
+    return notifications.present(session=session, n=n, today=account.today())
 
 
 jobs = APIRouter(prefix="/admin/jobs", tags=["admin"])

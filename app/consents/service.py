@@ -22,6 +22,7 @@ from app.consents.domain import (
 )
 from app.consents.models import Decision, InformationRequest
 from app.consents.schemas import ConsentIn
+from app.core.clock import date_anywhere_on_earth
 from app.core.db import utcnow
 from app.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from app.notifications import service as notifications
@@ -128,7 +129,7 @@ def consent(
     expected_version: int | None,
     today: date | None = None,
 ) -> Notification:
-    today = today or date.today()
+    today = today or account.today()
     n, _actor, d = _begin(session, account, notification_id, expected_version)
     _require_deciding(n)
     check_validity(
@@ -196,7 +197,7 @@ def request_information(
     expected_version: int | None,
     today: date | None = None,
 ) -> Notification:
-    today = today or date.today()
+    today = today or account.today()
     n, _actor, d = _begin(session, account, notification_id, expected_version)
     if n.status not in (NotificationStatus.SUBMITTED, *_DECIDING):
         _require_deciding(n)
@@ -234,7 +235,7 @@ def answer_information(
     today: date | None = None,
 ) -> Notification:
     """The notifier answers; the asking authority's clock restarts, extended by the pause."""
-    today = today or date.today()
+    today = today or account.today()
     n = notifications.load_visible(session, account, notification_id)
     notifications.acting_actor(account, n, Actor.NOTIFIER)
     notifications.check_version(n, expected_version)
@@ -345,8 +346,9 @@ def announce_deadlines(*, session: Session, today: date) -> int:
 
 
 def apply_due(*, session: Session, today: date | None = None) -> DueReport:
-    """The scheduled job: tacit consents that fell due, completions, expiries."""
-    today = today or date.today()
+    """The scheduled job: tacit consents that fell due, completions, expiries. It acts for no
+    one, so its today is the date anywhere on Earth (see ``app.core.clock``)."""
+    today = today or date_anywhere_on_earth(utcnow())
     report = DueReport()
     for n in repository.awaiting_decisions(session):
         if n.status == NotificationStatus.CONSENTED:

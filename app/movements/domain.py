@@ -97,7 +97,11 @@ def check_shipment_date(
     """Within the consent, not in the past, not further ahead than the regime allows."""
     errors = []
     if shipment_date < today:
-        errors.append(FieldError(field, "shipment.date_past", f"{shipment_date} is in the past."))
+        errors.append(
+            FieldError(
+                field, "shipment.date_past", f"{shipment_date} is in the past (today is {today})."
+            )
+        )
     ahead = regime.deadline("shipment_max_ahead").amount
     if ahead is not None and shipment_date > today + timedelta(days=ahead):
         errors.append(

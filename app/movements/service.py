@@ -48,10 +48,6 @@ CORRECTABLE = (
 )
 
 
-def _today(today: date | None) -> date:
-    return today or date.today()
-
-
 def load_visible(
     session: Session, account: Account, movement_id: int
 ) -> tuple[Movement, Notification]:
@@ -300,7 +296,7 @@ def create_movement(
 ) -> Movement:
     n = notifications.load_visible(session, account, notification_id)
     notifications.acting_actor(account, n, Actor.NOTIFIER)
-    return _new_movement(session, account, signer, n, data, _today(today))
+    return _new_movement(session, account, signer, n, data, today or account.today())
 
 
 # --- the life of a shipment --------------------------------------------------------------------
@@ -322,7 +318,7 @@ def announce(
     authority = _export_authority(session, n)
     domain.check_prior_notice(
         m.shipment_date,
-        today=_today(today),
+        today=today or account.today(),
         working_days=authority.prior_notice_working_days,
         calendar=notifications.calendar_of(authority),
     )
@@ -376,8 +372,14 @@ def record_receipt(
 ) -> Movement:
     m, n = load_visible(session, account, movement_id)
     _require_facility(account, n)
-    if data.received_on > _today(today):
-        raise InvalidInput.on("received_on", "date.future", "The receipt date lies ahead.")
+    today = today or account.today()
+    if data.received_on > today:
+        raise InvalidInput.on(
+            "received_on",
+            "date.future",
+            f"The receipt date {data.received_on} lies ahead: today is {today} "
+            f"({account.time_zone}).",
+        )
     if not data.accepted and not data.rejection_reason:
         raise InvalidInput.on(
             "rejection_reason", "receipt.reason_required", "Say why the shipment is rejected."
@@ -415,9 +417,13 @@ def certify(
             "certificate.operation",
             f"{data.operation} is not a consented operation ({', '.join(n.operations)}).",
         )
-    if data.completed_on > _today(today) or (m.received_on and data.completed_on < m.received_on):
+    today = today or account.today()
+    if data.completed_on > today or (m.received_on and data.completed_on < m.received_on):
         raise InvalidInput.on(
-            "completed_on", "certificate.date", "Completion lies between the receipt and today."
+            "completed_on",
+            "certificate.date",
+            f"Completion lies between the receipt ({m.received_on}) and today ({today}, "
+            f"{account.time_zone}).",
         )
     _step(
         session,
@@ -466,7 +472,7 @@ def require_return(
     notifications.acting_actor(account, n, Actor.EXPORT_AUTHORITY, Actor.IMPORT_AUTHORITY)
     regime = get_regime(n.regime)
     due = domain.return_due(
-        _today(today),
+        today or account.today(),
         kind=data.kind,
         regime=regime,
         calendar=notifications.calendar_of(_export_authority(session, n)),
@@ -499,7 +505,7 @@ def correct(
     if not changes:
         raise InvalidInput.on("body", "correction.empty", "Name at least one field to correct.")
     regime = get_regime(n.regime)
-    today = _today(today)
+    today = today or account.today()
     if data.shipment_date:
         domain.check_date_shift(
             m.shipment_date,
@@ -585,7 +591,7 @@ def overdue(
     *, session: Session, account: Account, today: date | None = None
 ) -> list[dict[str, Any]]:
     """Prior notices, receipts, certificates and returns whose deadline has passed."""
-    today = _today(today)
+    today = today or account.today()
     caller = notifications.caller_of(account)
     visible = [
         n.id
@@ -678,7 +684,7 @@ def create_batch(
         try:
             data = batch.parse_row(row)
             with session.begin_nested():
-                m = _new_movement(session, account, signer, n, data, _today(today))
+                m = _new_movement(session, account, signer, n, data, today or account.today())
             results.append(batch.result_row(line, m))
         except Exception as exc:  # reported per row; the savepoint undid its writes
             if not isinstance(exc, (ValueError, InvalidInput)) and not hasattr(exc, "status"):

@@ -48,6 +48,7 @@ def create(
         create=lambda: service.present(
             session=session,
             n=service.create_notification(session=session, account=account, data=data),
+            today=account.today(),
         ),
     )
     return body
@@ -74,7 +75,7 @@ def get(
 ) -> Any:
     n = service.get_notification(session=session, account=account, notification_id=notification_id)
     response.headers["ETag"] = f'"{n.version}"'
-    return service.present(session=session, n=n)
+    return service.present(session=session, n=n, today=account.today())
 
 
 @router.put("/{notification_id}", response_model=NotificationRead, summary="Edit a draft")
@@ -92,7 +93,7 @@ def update(
         data=data,
         expected_version=version,
     )
-    return service.present(session=session, n=n)
+    return service.present(session=session, n=n, today=account.today())
 
 
 @router.post(
@@ -106,7 +107,7 @@ def submit(
     n = service.submit(
         session=session, account=account, notification_id=notification_id, expected_version=version
     )
-    return service.present(session=session, n=n)
+    return service.present(session=session, n=n, today=account.today())
 
 
 def _step_route(
@@ -133,7 +134,7 @@ def _step_route(
                 expected_version=version,
                 reason=data.reason,
             )
-            return service.present(session=session, n=n)
+            return service.present(session=session, n=n, today=account.today())
     else:
 
         @router.post(path, response_model=NotificationRead, summary=summary)
@@ -148,7 +149,7 @@ def _step_route(
                 allowed=actors,
                 expected_version=version,
             )
-            return service.present(session=session, n=n)
+            return service.present(session=session, n=n, today=account.today())
 
 
 _step_route(
@@ -194,7 +195,7 @@ def contract(
         data=data,
         expected_version=version,
     )
-    return service.present(session=session, n=n)
+    return service.present(session=session, n=n, today=account.today())
 
 
 @router.post(
@@ -216,7 +217,7 @@ def guarantee(
         data=data,
         expected_version=version,
     )
-    return service.present(session=session, n=n)
+    return service.present(session=session, n=n, today=account.today())
 
 
 @router.get("/{notification_id}/history", summary="Audit events of this notification")

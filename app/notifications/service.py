@@ -250,7 +250,7 @@ def _set_states(n: Notification, data: NotificationIn, route: list[RouteEntry]) 
 def create_notification(
     *, session: Session, account: Account, data: NotificationIn, today: date | None = None
 ) -> Notification:
-    today = today or date.today()
+    today = today or account.today()
     route, pre_consented = _validated_route(
         session=session, account=account, data=data, today=today
     )
@@ -290,7 +290,7 @@ def update_draft(
     expected_version: int | None,
     today: date | None = None,
 ) -> Notification:
-    today = today or date.today()
+    today = today or account.today()
     n = load_visible(session, account, notification_id)
     acting_actor(account, n, Actor.NOTIFIER)
     check_version(n, expected_version)
@@ -343,7 +343,7 @@ def submit(
     today: date | None = None,
 ) -> Notification:
     """Notifier → authority of export. Re-checks the filing on the day it is submitted."""
-    today = today or date.today()
+    today = today or account.today()
     n = load_visible(session, account, notification_id)
     actor = acting_actor(account, n, Actor.NOTIFIER)
     check_version(n, expected_version)
@@ -568,8 +568,9 @@ def party_of(session: Session, party_id: int) -> Party | None:
     return session.get(Party, party_id)
 
 
-def present(*, session: Session, n: Notification, today: date | None = None) -> dict[str, Any]:
-    """The read model: the record, its route and decisions, and who must act next by when."""
+def present(*, session: Session, n: Notification, today: date) -> dict[str, Any]:
+    """The read model: the record, its route and decisions, and who must act next by when
+    (overdue on ``today``: the viewer's date)."""
     read = NotificationRead.model_validate(n)
     read.next_actions = [
         NextActionRead(
@@ -580,6 +581,6 @@ def present(*, session: Session, n: Notification, today: date | None = None) -> 
             overdue=a.overdue,
             note=a.note,
         )
-        for a in actions_for(session, n, today or date.today())
+        for a in actions_for(session, n, today)
     ]
     return read.model_dump(mode="json")

@@ -23,12 +23,12 @@ def lists(account: CurrentAccount) -> Any:
     summary="Codes of one list; with ?on=DATE only those in force that day",
 )
 def codes(name: str, account: CurrentAccount, on: date | None = None) -> Any:
-    return service.codes(name, on)
+    return service.codes(name, on, today=account.today())
 
 
 @router.get("/lists/{name}/{code}", response_model=CodeRead)
 def code(name: str, code: str, account: CurrentAccount, on: date | None = None) -> Any:
-    return service.code(name, code, on)
+    return service.code(name, code, on or account.today())
 
 
 @router.get(

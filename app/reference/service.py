@@ -32,16 +32,16 @@ def lists() -> list[CodeListRead]:
     return [CodeListRead(name=n, title=_list(n).title, count=len(_list(n))) for n in list_names()]
 
 
-def codes(name: str, on: date | None) -> list[CodeRead]:
-    on_date = on or date.today()
-    return [_read(c, on_date) for c in _list(name).codes(on)]
+def codes(name: str, on: date | None, *, today: date) -> list[CodeRead]:
+    """With ``on``, the codes in force that day; without, all of them, marked as of ``today``."""
+    return [_read(c, on or today) for c in _list(name).codes(on)]
 
 
-def code(name: str, value: str, on: date | None) -> CodeRead:
+def code(name: str, value: str, on: date) -> CodeRead:
     found = _list(name).get(value)
     if found is None:
         raise NotFound(f"{value!r} is not in {_list(name).title}.")
-    return _read(found, on or date.today())
+    return _read(found, on)
 
 
 def regimes() -> list[RegimeRead]:

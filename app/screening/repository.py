@@ -31,9 +31,9 @@ def _kg(quantity: Any, unit: str) -> float:
 
 
 class DbContext:
-    def __init__(self, session: Session, today: date | None = None, cache_size: int = 10_000):
+    def __init__(self, session: Session, today: date, cache_size: int = 10_000):
         self.session = session
-        self.today = today or date.today()
+        self.today = today
         self.notification = lru_cache(maxsize=cache_size)(self._notification)
         self.movement = lru_cache(maxsize=cache_size)(self._movement)
         self._illegal: frozenset[str] | None = None

@@ -9,7 +9,6 @@ refused step is shown on the case page with the service's own message.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -238,7 +237,7 @@ def dashboard(request: Request, session: SessionDep, account: PageAccount) -> Re
     service.require_role(account, Role.INSPECTOR, Role.AUTHORITY)
     raw_year = request.query_params.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
-    year = year or date.today().year
+    year = year or account.today().year
     rows = statistics.quantities(session=session, account=account, year=year, by="month")
     units = _months(rows)
     charts = {

@@ -75,7 +75,7 @@ def _filing_page(
 @router.get("/ui/notifications/new")
 def new_notification(request: Request, session: SessionDep, account: PageAccount) -> Response:
     service.require_role(account, Role.EXPORTER)
-    values = lead_acid_defaults(service.parties_by_kind(session), account.country, date.today())
+    values = lead_acid_defaults(service.parties_by_kind(session), account.country, account.today())
     values["declaration.name"] = ""
     return _filing_page(request, session, account, values)
 
@@ -133,7 +133,7 @@ def _notification_page(
     values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    today = date.today()
+    today = account.today()
     n = notifications.get_notification(
         session=session, account=account, notification_id=notification_id
     )

@@ -92,7 +92,7 @@ def row_of(session: Session, account: Account, n: Notification, today: date) -> 
 
 
 def notification_rows(session: Session, account: Account, today: date | None = None) -> list[Row]:
-    today = today or date.today()
+    today = today or account.today()
     found = notifications.list_notifications(
         session=session, account=account, status=None, after_id=None, limit=LIST_LIMIT
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -48,6 +49,24 @@ def test_tacit_transit_consent_after_60_days_where_the_state_allows_it(
         record = notifications.repository.get(s, n["id"])
         assert record is not None
         assert {d.country: d.status for d in record.decisions}["SG"] == "tacit_consent"
+
+
+def test_the_deadlines_job_waits_until_the_last_day_is_over_everywhere(
+    app: FastAPI, client: TestClient, world: DemoWorld, set_clock: Callable[[datetime], None]
+) -> None:
+    """Day 61 after acknowledgment begins in Singapore and in UTC long before it begins at
+    UTC−12: silence counts as consent only once day 60 is over on every calendar."""
+    n = _acknowledged(client, world)
+    with unit_of_work(app.state.session_factory) as s:
+        record = notifications.repository.get(s, n["id"])
+        assert record is not None and record.acknowledged_at is not None
+        day_61 = record.acknowledged_at.date() + timedelta(days=61)
+    set_clock(datetime.combine(day_61, time(6), UTC))  # day 61 in UTC, day 60 at UTC−12
+    with unit_of_work(app.state.session_factory) as s:
+        assert service.apply_due(session=s).tacit_consents == []
+    set_clock(datetime.combine(day_61, time(12), UTC))  # day 61 everywhere
+    with unit_of_work(app.state.session_factory) as s:
+        assert service.apply_due(session=s).tacit_consents == [f"{n['number']}:SG"]
 
 
 def test_no_tacit_consent_where_the_state_requires_written_consent(

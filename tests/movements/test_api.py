@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.core.db import utcnow
 from app.demo import DemoWorld
 from manifests.keys import KeySet
 from manifests.scan import decode_qr
@@ -20,6 +22,7 @@ from tests.factories import (
     movement_body,
     post,
     scan,
+    today_of,
 )
 
 
@@ -299,4 +302,49 @@ def test_return_is_recorded_with_its_deadline(client: TestClient, world: DemoWor
     )
     assert r.status_code == 200
     assert r.json()["status"] == "return_required"
-    assert r.json()["return_due"] == (date.today() + timedelta(days=90)).isoformat()
+    # 90 days from the date in Kuala Lumpur, where the authority of export requires the return
+    due = today_of(client, world, "authority_my") + timedelta(days=90)
+    assert r.json()["return_due"] == due.isoformat()
+
+
+def _evening_utc() -> datetime:
+    """20:00 UTC today: already tomorrow in Kuala Lumpur (UTC+8) and Seoul (UTC+9)."""
+    return datetime.combine(utcnow().date(), time(20), UTC)
+
+
+def test_a_receipt_is_dated_on_the_facilitys_calendar(
+    client: TestClient, world: DemoWorld, set_clock: Callable[[datetime], None]
+) -> None:
+    _, m = _announced(client, world)
+    scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
+    set_clock(_evening_utc())
+    seoul_today = _evening_utc().date() + timedelta(days=1)
+    receipt = {"quantity_received": "19.8", "accepted": True}
+    path = f"/movements/{m['id']}/receipt"
+    ahead = {**receipt, "received_on": (seoul_today + timedelta(days=1)).isoformat()}
+    r = post(client, world, "facility_kr", path, ahead)
+    assert r.status_code == 422
+    assert f"today is {seoul_today} (Asia/Seoul)" in r.json()["errors"][0]["message"]
+    # In Seoul it is tomorrow already: a receipt dated that day is not "in the future".
+    r = post(client, world, "facility_kr", path, {**receipt, "received_on": str(seoul_today)})
+    assert r.status_code == 200, r.text
+    assert r.json()["received_on"] == seoul_today.isoformat()
+
+
+def test_a_shipment_date_is_judged_on_the_exporters_calendar(
+    client: TestClient, world: DemoWorld, set_clock: Callable[[datetime], None]
+) -> None:
+    n = consented_notification(client, world)
+    set_clock(_evening_utc())
+    utc_today = _evening_utc().date()
+    path = f"/notifications/{n['id']}/movements"
+    body = movement_body(world)
+    r = post(client, world, "exporter_my", path, {**body, "shipment_date": str(utc_today)})
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["rule"] == "shipment.date_past"
+    assert f"today is {utc_today + timedelta(days=1)}" in error["message"]
+    tomorrow = str(utc_today + timedelta(days=1))
+    r = post(client, world, "exporter_my", path, {**body, "shipment_date": tomorrow})
+    assert r.status_code == 201, r.text
+    assert r.json()["shipment_date"] == tomorrow
