@@ -61,14 +61,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     settings = Settings(
         database_url=database_url,
         key_dir=Path(tmp_path_factory.mktemp("keys")),
         demo_data=False,
         allow_private_targets=True,
     )
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    # The last test's audit events are chained before the database is dropped under the sealer.
+    sealer_for(app.state.session_factory).wait_until_sealed()
+    app.state.engine.dispose()
 
 
 def _wipe(app: FastAPI) -> None:
