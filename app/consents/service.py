@@ -362,12 +362,10 @@ def apply_due(*, session: Session, today: date | None = None) -> DueReport:
                 )
                 report.expired.append(n.number)
             continue
-        if n.acknowledged_at is None:
+        if n.acknowledged_on is None:
             continue
         regime = get_regime(n.regime)
-        due = tacit_due(
-            notifications.decision_views(session, n), regime, n.acknowledged_at.date(), today
-        )
+        due = tacit_due(notifications.decision_views(session, n), regime, n.acknowledged_on, today)
         for view in due:
             d = next(x for x in n.decisions if x.country == view.country)
             _change(session, None, n, d, DecisionEvent.TACIT, decided_at=utcnow())

@@ -143,7 +143,7 @@ def notification_document(session: Session, n: Notification) -> NotificationDocu
         declaration_date=date.fromisoformat(n.declaration["signed_on"]) if n.declaration else None,
         annexes=n.annexes,
         acknowledged_by=authorities[n.states[-1].authority_id].code if n.acknowledged_at else "",
-        acknowledged_on=n.acknowledged_at.date() if n.acknowledged_at else None,
+        acknowledged_on=n.acknowledged_on,
         consent_given_on=max(d.decided_at for d in decided).date() if decided else None,  # type: ignore[type-var,union-attr]
         consent_valid_from=n.valid_from,
         consent_valid_until=n.valid_to,
@@ -191,16 +191,12 @@ def movement_document(session: Session, m: movements.Movement, n: Notification) 
     parties = _parties(session, [*_all_party_ids(n), *(int(c["party_id"]) for c in m.carriers)])
     crossings = repository.crossings(session, m.id)
     transit = [
-        f"{c.country} {c.office} {c.direction} {c.crossed_at:%Y-%m-%d}"
+        f"{c.country} {c.office} {c.direction} {c.crossed_on}"
         for c in crossings
         if c.direction.startswith("transit")
     ]
-    exit_ = next(
-        (f"{c.office} {c.crossed_at:%Y-%m-%d}" for c in crossings if c.direction == "exit"), ""
-    )
-    entry = next(
-        (f"{c.office} {c.crossed_at:%Y-%m-%d}" for c in crossings if c.direction == "entry"), ""
-    )
+    exit_ = next((f"{c.office} {c.crossed_on}" for c in crossings if c.direction == "exit"), "")
+    entry = next((f"{c.office} {c.crossed_on}" for c in crossings if c.direction == "entry"), "")
     return MovementDocument(
         notification_no=n.number,
         shipment_no=m.shipment_no,

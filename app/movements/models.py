@@ -130,6 +130,8 @@ class Crossing(Base):
     office: Mapped[str] = mapped_column(String(40))
     direction: Mapped[str] = mapped_column(String(20))
     crossed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The date at the border when it was crossed (block 20–22): receipt deadlines count from it.
+    crossed_on: Mapped[date]
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"))
 
 

@@ -94,6 +94,7 @@ class CrossingRead(BaseModel):
     office: str
     direction: str
     crossed_at: datetime
+    crossed_on: date
 
 
 class MovementRead(BaseModel):

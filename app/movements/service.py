@@ -653,7 +653,7 @@ def _working_days_before(day: date, n: int, calendar: Any) -> date:
 
 def _arrival(session: Session, m: Movement) -> date | None:
     entries = [c for c in repository.crossings(session, m.id) if c.direction == "entry"]
-    return entries[0].crossed_at.date() if entries else None
+    return entries[0].crossed_on if entries else None
 
 
 def quantity_left(*, session: Session, n: Notification) -> Decimal:

@@ -62,6 +62,11 @@ class Notification(Base):
     submitted_at: Mapped[datetime | None]
     transmitted_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]  # block 19
+    #: The same three steps as dates on the acting authority's calendar: the days every
+    #: deadline counts from (at 08:00 in Seoul, the UTC date is still yesterday).
+    submitted_on: Mapped[date | None]
+    transmitted_on: Mapped[date | None]
+    acknowledged_on: Mapped[date | None]
     consented_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     valid_from: Mapped[date | None]  # block 20: the window every consent allows

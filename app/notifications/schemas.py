@@ -219,6 +219,10 @@ class NotificationRead(BaseModel):
     submitted_at: datetime | None
     transmitted_at: datetime | None
     acknowledged_at: datetime | None
+    #: The dates the deadlines count from, on the calendar of the authority that took the step.
+    submitted_on: date | None
+    transmitted_on: date | None
+    acknowledged_on: date | None
     consented_at: datetime | None
     closed_at: datetime | None
     valid_from: date | None

@@ -20,6 +20,7 @@ from app.consents.domain import (
     required_capacities,
 )
 from app.consents.models import Decision
+from app.core.clock import date_anywhere_on_earth
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, InvalidInput
 from app.notifications import repository
@@ -108,6 +109,14 @@ def acting_actor(account: Account, n: Notification, *allowed: Actor) -> Actor:
     )
 
 
+#: Steps whose date deadlines count from, kept on the acting account's calendar.
+_DATED_STEPS = {
+    NotificationEvent.SUBMIT: "submitted_on",
+    NotificationEvent.TRANSMIT: "transmitted_on",
+    NotificationEvent.ACKNOWLEDGE: "acknowledged_on",
+}
+
+
 def apply_event(
     *,
     session: Session,
@@ -131,6 +140,9 @@ def apply_event(
     }.get(event)
     if stamp:
         setattr(n, stamp, now)
+    if event in _DATED_STEPS:
+        today = account.today() if account else date_anywhere_on_earth(now)
+        setattr(n, _DATED_STEPS[event], today)
     if reason is not None:
         n.status_reason = reason
     n.updated_at = now
@@ -542,9 +554,9 @@ def actions_for(session: Session, n: Notification, today: date) -> list[NextActi
         export_calendar=calendar_of(
             authorities.get(export_state.authority_id) if export_state else None
         ),
-        submitted_on=n.submitted_at.date() if n.submitted_at else None,
-        transmitted_on=n.transmitted_at.date() if n.transmitted_at else None,
-        acknowledged_on=n.acknowledged_at.date() if n.acknowledged_at else None,
+        submitted_on=n.submitted_on,
+        transmitted_on=n.transmitted_on,
+        acknowledged_on=n.acknowledged_on,
         decisions=decision_views(session, n),
         contract_recorded=n.contract_recorded_at is not None,
         guarantee_recorded=n.guarantee_recorded_at is not None,

@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import (
+    Date,
     Integer,
     String,
     Table,
@@ -198,8 +199,9 @@ _VALID_SCAN_PG = DriverStatement(
         FROM moved
         RETURNING id
     ), crossing AS (
-        INSERT INTO crossings (movement_id, country, office, direction, crossed_at, scan_id)
-        SELECT :m_id, :country, :office, :direction, :now, scan.id FROM scan
+        INSERT INTO crossings (movement_id, country, office, direction, crossed_at, crossed_on,
+                               scan_id)
+        SELECT :m_id, :country, :office, :direction, :now, :crossed_on, scan.id FROM scan
     ), staged AS (
         INSERT INTO audit_staged (at, actor_id, actor, action, object_type, object_id,
                                   before, after)
@@ -210,6 +212,7 @@ _VALID_SCAN_PG = DriverStatement(
     """
     ).bindparams(
         bindparam("now", type_=UTCDateTime()),
+        bindparam("crossed_on", type_=Date()),
         *(bindparam(name, type_=JSONType) for name in ("reasons", "before", "after")),
     )
 )
@@ -252,22 +255,26 @@ def record_valid_scan(
     *,
     new_status: str,
     scan: dict[str, Any],
+    crossed_on: date,
     event: dict[str, Any],
 ) -> tuple[int, datetime] | None:
-    """Move the shipment on, store the ``scan`` with its crossing and stage the audit
-    ``event``, unless the shipment changed since it was read: then nothing is written and the
-    answer is None. Returns the scan's id and time."""
+    """Move the shipment on, store the ``scan`` with its crossing (dated ``crossed_on`` at the
+    border) and stage the audit ``event``, unless the shipment changed since it was read: then
+    nothing is written and the answer is None. Returns the scan's id and time."""
     now = event["at"]
     move = {"m_id": record.movement_id, "was": record.version, "new_status": new_status}
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        params = {**scan, **event, **move, "now": now}
+        params = {**scan, **event, **move, "now": now, "crossed_on": crossed_on}
         scan_id = _VALID_SCAN_PG.scalar(session, params)
         return None if scan_id is None else (int(scan_id), now)
     if conn.execute(_MOVE_ON, {**move, "now": now}).rowcount != 1:
         return None
     scan_id = conn.execute(_ADD_SCAN, {**scan, "scanned_at": now}).scalar_one()
     crossing = {key: scan[key] for key in ("movement_id", "country", "office", "direction")}
-    conn.execute(_ADD_CROSSING, {**crossing, "crossed_at": now, "scan_id": scan_id})
+    conn.execute(
+        _ADD_CROSSING,
+        {**crossing, "crossed_at": now, "crossed_on": crossed_on, "scan_id": scan_id},
+    )
     audit.stage(session, [event])
     return int(scan_id), now

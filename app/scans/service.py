@@ -91,9 +91,10 @@ def _cross(
     read: BorderRead,
     record: BorderRecord,
     scan: dict[str, Any],
+    today: date,
 ) -> tuple[int, datetime, str]:
-    """Store a valid scan with its crossing; returns the scan's id and time and the shipment's
-    new status."""
+    """Store a valid scan with its crossing on the border's ``today``; returns the scan's id and
+    time and the shipment's new status."""
     new_status = transition(MovementStatus(record.status), MovementEvent.CROSS).value
     where = {"country": account.country, "office": data.office, "direction": data.direction}
     event = audit.event(
@@ -105,7 +106,7 @@ def _cross(
         after={"status": new_status, **where},
     )
     stored = repository.record_valid_scan(
-        session, record, new_status=new_status, scan=scan, event=event
+        session, record, new_status=new_status, scan=scan, crossed_on=today, event=event
     )
     if stored is None:
         raise Conflict(
@@ -224,7 +225,13 @@ def scan(
     }
     if record is not None and not reasons:
         scan_id, scanned_at, shown["movement_status"] = _cross(
-            session=session, account=account, data=data, read=read, record=record, scan=stored
+            session=session,
+            account=account,
+            data=data,
+            read=read,
+            record=record,
+            scan=stored,
+            today=today,
         )
         shown["crossing_recorded"] = True
     else:

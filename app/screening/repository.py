@@ -124,7 +124,7 @@ class DbContext:
         n = self.session.get(Notification, m.notification_id)
         assert n is not None
         crossed = movements.crossings(self.session, m.id)
-        first = {c.direction: c.crossed_at.date() for c in reversed(crossed)}
+        first = {c.direction: c.crossed_on for c in reversed(crossed)}
         return MovementFacts(
             movement_id=m.document_no,
             notification_number=n.number,

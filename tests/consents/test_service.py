@@ -30,8 +30,14 @@ def _acknowledged(client: TestClient, world: DemoWorld) -> dict[str, Any]:
         ("authority_my", "transmit"),
         ("authority_kr", "acknowledge"),
     ]:
-        assert post(client, world, who, f"/notifications/{n['id']}/{step}").status_code == 200
-    return n
+        r = post(client, world, who, f"/notifications/{n['id']}/{step}")
+        assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def _acknowledged_on(n: dict[str, Any]) -> date:
+    """The day the 60 days count from: the acknowledgment's date in Seoul."""
+    return date.fromisoformat(n["acknowledged_on"])
 
 
 def test_tacit_transit_consent_after_60_days_where_the_state_allows_it(
@@ -40,10 +46,10 @@ def test_tacit_transit_consent_after_60_days_where_the_state_allows_it(
     """Singapore declared it needs no written transit consent (demo policy): silence consents."""
     n = _acknowledged(client, world)
     with unit_of_work(app.state.session_factory) as s:
-        early = service.apply_due(session=s, today=date.today() + timedelta(days=59))
+        early = service.apply_due(session=s, today=_acknowledged_on(n) + timedelta(days=60))
     assert early.tacit_consents == []
     with unit_of_work(app.state.session_factory) as s:
-        report = service.apply_due(session=s, today=date.today() + timedelta(days=61))
+        report = service.apply_due(session=s, today=_acknowledged_on(n) + timedelta(days=61))
     assert report.tacit_consents == [f"{n['number']}:SG"]
     with unit_of_work(app.state.session_factory) as s:
         record = notifications.repository.get(s, n["id"])
@@ -57,10 +63,7 @@ def test_the_deadlines_job_waits_until_the_last_day_is_over_everywhere(
     """Day 61 after acknowledgment begins in Singapore and in UTC long before it begins at
     UTC−12: silence counts as consent only once day 60 is over on every calendar."""
     n = _acknowledged(client, world)
-    with unit_of_work(app.state.session_factory) as s:
-        record = notifications.repository.get(s, n["id"])
-        assert record is not None and record.acknowledged_at is not None
-        day_61 = record.acknowledged_at.date() + timedelta(days=61)
+    day_61 = _acknowledged_on(n) + timedelta(days=61)
     set_clock(datetime.combine(day_61, time(6), UTC))  # day 61 in UTC, day 60 at UTC−12
     with unit_of_work(app.state.session_factory) as s:
         assert service.apply_due(session=s).tacit_consents == []
@@ -114,7 +117,7 @@ def test_tacit_consent_completes_the_notification(
     )
     assert r.json()["status"] == "acknowledged"  # SG has not answered yet
     with unit_of_work(app.state.session_factory) as s:
-        report = service.apply_due(session=s, today=date.today() + timedelta(days=61))
+        report = service.apply_due(session=s, today=_acknowledged_on(n) + timedelta(days=61))
     assert report.consented == [n["number"]]
 
 

@@ -1,12 +1,19 @@
 """`alembic upgrade head` on an empty database gives exactly the models' schema."""
 
 import warnings
+from datetime import UTC
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from app.models import Base
+from alembic import command
+from app.core.migrate import alembic_config
+from app.demo import DemoWorld
+from app.models import Base, Crossing, Notification
+from tests.factories import consented_notification, create_movement, file_notification, post, scan
 
 
 def test_migrations_build_exactly_the_models_schema(app: FastAPI) -> None:
@@ -27,3 +34,33 @@ def test_every_table_is_under_migration(app: FastAPI) -> None:
     with app.state.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names()) - {"alembic_version"}
     assert tables == set(Base.metadata.tables)
+
+
+def test_rows_from_before_local_step_dates_get_the_utc_dates_of_their_steps(
+    client: TestClient, world: DemoWorld, app: FastAPI, database_url: str
+) -> None:
+    """Migration 0010: steps and crossings recorded before their local dates were kept get the
+    only date they have, the UTC date of their timestamp."""
+    n = consented_notification(client, world)
+    draft = file_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
+    scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
+    config = alembic_config(database_url)
+    app.state.engine.dispose()  # no pooled connection in the way of the schema change
+    try:
+        command.downgrade(config, "0009")  # drops the dates...
+    finally:
+        command.upgrade(config, "head")  # ...and the upgrade fills them from the timestamps
+    with app.state.engine.connect() as conn:
+        steps = {row.id: row for row in conn.execute(select(Notification))}
+        (crossing,) = conn.execute(select(Crossing)).all()
+    consented = steps[n["id"]]
+    for on, at in [
+        (consented.submitted_on, consented.submitted_at),
+        (consented.transmitted_on, consented.transmitted_at),
+        (consented.acknowledged_on, consented.acknowledged_at),
+        (crossing.crossed_on, crossing.crossed_at),
+    ]:
+        assert on == at.astimezone(UTC).date()
+    assert steps[draft["id"]].submitted_on is None and steps[draft["id"]].acknowledged_on is None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -14,6 +15,7 @@ from tests.factories import (
     file_notification,
     lead_acid_notification,
     post,
+    today_of,
 )
 
 
@@ -40,9 +42,27 @@ def test_next_actions_show_who_must_act_and_by_when(client: TestClient, world: D
     r = post(client, world, "authority_kr", f"/notifications/{n['id']}/acknowledge")
     actions = {(a["actor"], a["country"]): a for a in r.json()["next_actions"]}
     transit = actions[("transit_authority", "SG")]
-    assert transit["due"] == (date.today() + timedelta(days=60)).isoformat()
+    acknowledged_on = today_of(client, world, "authority_kr")
+    assert r.json()["acknowledged_on"] == acknowledged_on.isoformat()
+    assert transit["due"] == (acknowledged_on + timedelta(days=60)).isoformat()
     assert transit["overdue"] is False
     assert ("import_authority", "KR") in actions
+
+
+def test_periods_count_from_the_day_of_acknowledgment_in_the_acknowledging_state(
+    client: TestClient, world: DemoWorld, set_clock: Callable[[datetime], None]
+) -> None:
+    """Acknowledged at 05:00 in Seoul (20:00 UTC): the 60 days count from Seoul's date."""
+    n = file_notification(client, world)
+    post(client, world, "exporter_my", f"/notifications/{n['id']}/submit")
+    post(client, world, "authority_my", f"/notifications/{n['id']}/transmit")
+    evening = datetime.combine(datetime.now(UTC).date(), time(20), UTC)
+    set_clock(evening)
+    r = post(client, world, "authority_kr", f"/notifications/{n['id']}/acknowledge")
+    seoul_date = evening.date() + timedelta(days=1)
+    assert r.json()["acknowledged_on"] == seoul_date.isoformat()
+    actions = {(a["actor"], a["country"]): a for a in r.json()["next_actions"]}
+    assert actions[("transit_authority", "SG")]["due"] == str(seoul_date + timedelta(days=60))
 
 
 def test_numbers_are_unique_per_country_of_export(client: TestClient, world: DemoWorld) -> None:

@@ -53,11 +53,18 @@ def test_at_dawn_after_the_last_day_the_consent_has_expired_at_the_border(
 
 
 def test_at_dawn_of_the_first_day_the_consent_is_valid_at_the_border(
-    app: FastAPI, world: DemoWorld, load: tuple[dict[str, Any], date, date]
+    app: FastAPI,
+    client: TestClient,
+    world: DemoWorld,
+    load: tuple[dict[str, Any], date, date],
 ) -> None:
-    """20:00 UTC the day before is 04:00 on the first day in Kuala Lumpur: the load may go."""
+    """20:00 UTC the day before is 04:00 on the first day in Kuala Lumpur: the load may go, and
+    it crossed on that day there (the date deadlines count from and the PDF prints)."""
     movement, first_day, _ = load
     now = datetime.combine(first_day - timedelta(days=1), time(20, 0), tzinfo=UTC)
     verdict = _exit_scan_at(app, world, movement["qr_text"], now)
     assert verdict.verdict == "valid", verdict.reasons
     assert verdict.consent_valid_today and verdict.crossing_recorded
+    got = client.get(f"/movements/{movement['id']}", headers=bearer(world.tokens["exporter_my"]))
+    (crossing,) = got.json()["crossings"]
+    assert crossing["crossed_on"] == first_day.isoformat()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -150,18 +150,18 @@ def test_inbox_is_sorted_by_deadline_and_marks_the_overdue(
     advance(client, world, recent, *steps)
     advance(client, world, old, *steps)
     with unit_of_work(app.state.session_factory) as session:
-        long_ago = datetime.now(UTC) - timedelta(days=70)  # Singapore had 60 days to decide
+        long_ago = date.today() - timedelta(days=70)  # Singapore had 60 days to decide
         session.execute(
             update(Notification)
             .where(Notification.id == old["id"])
-            .values(acknowledged_at=long_ago)
+            .values(acknowledged_on=long_ago)
         )
     page = visit("authority_sg").get("/ui/inbox").text
     assert page.index(old["number"]) < page.index(recent["number"])
     overdue_rows = re.findall(r'<tr class="overdue-row">.*?</tr>', page, re.S)
     assert len(overdue_rows) == 1 and old["number"] in overdue_rows[0]
     assert "OVERDUE" in overdue_rows[0]
-    due = (date.today() - timedelta(days=10)).isoformat()
+    due = (long_ago + timedelta(days=60)).isoformat()
     assert f"Authority of transit (SG): consent or object · by {due} OVERDUE" in text_of(page)
 
 
