@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from alembic import command
 from app.core.clock import local_date
 from app.core.db import utcnow
+from app.core.migrate import alembic_config
 from app.demo import DemoWorld
 
 
@@ -22,6 +25,17 @@ def today_of(client: TestClient, world: DemoWorld, who: str) -> date:
     me = client.get("/me", headers=bearer(world.tokens[who]))
     assert me.status_code == 200, me.text
     return local_date(me.json()["time_zone"], utcnow())
+
+
+def migrate_down_and_up(app: FastAPI, database_url: str, revision: str) -> None:
+    """Take the test database down to ``revision`` (dropping what came after, as if the rows had
+    been made then) and up again, so a test can check what the upgrade fills in."""
+    config = alembic_config(database_url)
+    app.state.engine.dispose()  # no pooled connection in the way of the schema change
+    try:
+        command.downgrade(config, revision)
+    finally:
+        command.upgrade(config, "head")
 
 
 def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]:

@@ -6,11 +6,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from alembic import command
 from app.accounts.models import Account
-from app.core.migrate import alembic_config
 from app.demo import DemoWorld
-from tests.factories import bearer, post
+from tests.factories import bearer, migrate_down_and_up, post
 
 
 def _inspector(country: str, **extra: str) -> dict[str, str]:
@@ -61,12 +59,7 @@ def test_the_migration_gives_existing_accounts_their_countrys_zone(
 ) -> None:
     """Accounts made before accounts had zones: each gets its country's (the first listed for
     a country of several times, here CN)."""
-    config = alembic_config(database_url)
-    app.state.engine.dispose()  # no pooled connection in the way of the schema change
-    try:
-        command.downgrade(config, "0008")  # drops the column...
-    finally:
-        command.upgrade(config, "head")  # ...and the upgrade fills it from the countries
+    migrate_down_and_up(app, database_url, "0008")  # the upgrade fills zones from the countries
     with app.state.engine.connect() as conn:
         zones = dict(conn.execute(select(Account.id, Account.time_zone)).all())
     assert zones[world.accounts["customs_my"]] == "Asia/Kuala_Lumpur"

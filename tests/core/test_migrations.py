@@ -9,11 +9,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from alembic import command
-from app.core.migrate import alembic_config
 from app.demo import DemoWorld
 from app.models import Base, Crossing, Notification
-from tests.factories import consented_notification, create_movement, file_notification, post, scan
+from tests.factories import (
+    consented_notification,
+    create_movement,
+    file_notification,
+    migrate_down_and_up,
+    post,
+    scan,
+)
 
 
 def test_migrations_build_exactly_the_models_schema(app: FastAPI) -> None:
@@ -46,12 +51,7 @@ def test_rows_from_before_local_step_dates_get_the_utc_dates_of_their_steps(
     m = create_movement(client, world, n["id"])
     post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
     scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
-    config = alembic_config(database_url)
-    app.state.engine.dispose()  # no pooled connection in the way of the schema change
-    try:
-        command.downgrade(config, "0009")  # drops the dates...
-    finally:
-        command.upgrade(config, "head")  # ...and the upgrade fills them from the timestamps
+    migrate_down_and_up(app, database_url, "0009")  # the upgrade fills dates from timestamps
     with app.state.engine.connect() as conn:
         steps = {row.id: row for row in conn.execute(select(Notification))}
         (crossing,) = conn.execute(select(Crossing)).all()
