@@ -13,11 +13,11 @@ date at the border. Existing rows get the UTC date of their timestamp, the only 
 """
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
 from alembic import op
+from app.core.migrate import utc_date
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -27,14 +27,6 @@ depends_on: str | Sequence[str] | None = None
 STEPS = ("submitted", "transmitted", "acknowledged")
 
 
-def _utc_date(column: Any) -> Any:
-    """The UTC date of a timestamp column: SQLite keeps UTC text, PostgreSQL a timestamptz that
-    would otherwise be read in the session's time zone."""
-    if op.get_bind().dialect.name == "sqlite":
-        return sa.func.date(column)
-    return sa.cast(sa.func.timezone("UTC", column), sa.Date)
-
-
 def _fill(table: str, pairs: dict[str, str]) -> None:
     """Set each date column of ``pairs`` to the UTC date of its timestamp column."""
     t = sa.table(
@@ -42,7 +34,8 @@ def _fill(table: str, pairs: dict[str, str]) -> None:
         *(sa.column(at, sa.DateTime(timezone=True)) for at in pairs.values()),
         *(sa.column(on, sa.Date()) for on in pairs),
     )
-    op.execute(t.update().values({t.c[on]: _utc_date(t.c[at]) for on, at in pairs.items()}))
+    dialect = op.get_bind().dialect.name
+    op.execute(t.update().values({t.c[on]: utc_date(t.c[at], dialect) for on, at in pairs.items()}))
 
 
 def upgrade() -> None:

@@ -26,6 +26,8 @@ class Decision(Base):
     valid_from: Mapped[date | None]  # block 20
     valid_to: Mapped[date | None]
     decided_at: Mapped[datetime | None]
+    #: The day of the decision where the deciding authority works (block 20's "given on").
+    decided_on: Mapped[date | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     info_requested_on: Mapped[date | None]
     info_requests: Mapped[int] = mapped_column(default=0)

@@ -67,7 +67,11 @@ def _change(
     event: DecisionEvent,
     **values: Any,
 ) -> None:
-    """Apply a decision event through the guard, audit it and bump the notification's version."""
+    """Apply a decision event through the guard, audit it and bump the notification's version.
+    A decision is dated on the deciding account's calendar (a job's: anywhere on Earth)."""
+    if "decided_at" in values:
+        at = values["decided_at"]
+        values["decided_on"] = account.today() if account else date_anywhere_on_earth(at)
     before = _snapshot(d)
     d.status = decide(DecisionStatus(d.status), event).value
     for key, value in values.items():

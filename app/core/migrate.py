@@ -1,7 +1,9 @@
 """Run Alembic migrations from code (CLI start-up and tests)."""
 
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from alembic.config import Config
 
 from alembic import command
@@ -14,6 +16,15 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(ROOT / "alembic"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def utc_date(column: Any, dialect: str) -> Any:
+    """SQL for the UTC date of a timestamp column, for migrations that date past rows: SQLite
+    keeps UTC text; PostgreSQL a timestamptz, which would otherwise be read in the session's
+    time zone."""
+    if dialect == "sqlite":
+        return sa.func.date(column)
+    return sa.cast(sa.func.timezone("UTC", column), sa.Date)
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -100,7 +100,7 @@ def notification_document(session: Session, n: Notification) -> NotificationDocu
     authorities = notification_repository.authorities_by_id(
         session, [s.authority_id for s in n.states]
     )
-    decided = [d for d in n.decisions if d.decided_at]
+    decided = [d.decided_on for d in n.decisions if d.decided_on]
     conditions = "\n".join(
         f"{d.country}: {d.conditions or d.reasons}"
         for d in n.decisions
@@ -144,7 +144,7 @@ def notification_document(session: Session, n: Notification) -> NotificationDocu
         annexes=n.annexes,
         acknowledged_by=authorities[n.states[-1].authority_id].code if n.acknowledged_at else "",
         acknowledged_on=n.acknowledged_on,
-        consent_given_on=max(d.decided_at for d in decided).date() if decided else None,  # type: ignore[type-var,union-attr]
+        consent_given_on=max(decided) if decided else None,
         consent_valid_from=n.valid_from,
         consent_valid_until=n.valid_to,
         consent_conditions=any(d.conditions for d in n.decisions),

@@ -163,6 +163,7 @@ class DecisionRead(BaseModel):
     valid_from: date | None
     valid_to: date | None
     decided_at: datetime | None
+    decided_on: date | None
     info_requests: int
     paused_days: int
 

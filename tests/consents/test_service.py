@@ -72,6 +72,20 @@ def test_the_deadlines_job_waits_until_the_last_day_is_over_everywhere(
         assert service.apply_due(session=s).tacit_consents == [f"{n['number']}:SG"]
 
 
+def test_a_consent_is_dated_where_the_authority_gives_it(
+    client: TestClient, world: DemoWorld, set_clock: Callable[[datetime], None]
+) -> None:
+    """Given at 05:00 in Seoul (20:00 UTC): the decision, and block 20 of the notification
+    document, say Seoul's date."""
+    n = _acknowledged(client, world)
+    evening = datetime.combine(datetime.now(UTC).date(), time(20), UTC)
+    set_clock(evening)
+    r = post(client, world, "authority_kr", f"/notifications/{n['id']}/consent", consent_body())
+    assert r.status_code == 200, r.text
+    (korea,) = [d for d in r.json()["decisions"] if d["country"] == "KR"]
+    assert korea["decided_on"] == (evening.date() + timedelta(days=1)).isoformat()
+
+
 def test_no_tacit_consent_where_the_state_requires_written_consent(
     app: FastAPI, client: TestClient, world: DemoWorld
 ) -> None:
