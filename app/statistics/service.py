@@ -41,16 +41,17 @@ def _year(column: Any, year: int) -> Any:
 
 
 def quantities(*, session: Session, account: Account, year: int, by: str) -> list[dict[str, Any]]:
-    """Quantities notified (filing date), consented (consent date), shipped (shipment date) and
-    received (receipt date) in the year, grouped by month, country, waste code or operation."""
+    """Quantities notified (submission date: a draft is not yet notified), consented (consent
+    date), shipped (shipment date) and received (receipt date) in the year, grouped by month,
+    country, waste code or operation."""
     if account.role == Role.ADMIN:
         raise Forbidden("Admins manage the service; they do not read shipments.", rule="role")
     visible = notifications.visible_filter(caller_of(account))
     facts: list[Fact] = []
     for n in session.scalars(select(Notification).where(visible)):  # type: ignore[arg-type]
         dims = _dims(n)
-        if n.created_at.year == year:
-            facts.append(Fact("notified", n.created_at.date(), n.quantity, n.unit, **dims))
+        if n.submitted_on and n.submitted_on.year == year:
+            facts.append(Fact("notified", n.submitted_on, n.quantity, n.unit, **dims))
         if n.consented_at and n.consented_at.year == year:
             facts.append(Fact("consented", n.consented_at.date(), n.quantity, n.unit, **dims))
     rows = session.execute(

@@ -9,7 +9,14 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
-from tests.factories import bearer, consented_notification, create_movement, post, scan
+from tests.factories import (
+    bearer,
+    consented_notification,
+    create_movement,
+    file_notification,
+    post,
+    scan,
+)
 
 
 def _shipped_and_received(client: TestClient, world: DemoWorld) -> None:
@@ -54,6 +61,16 @@ def test_quantities_by_month_and_by_destination(client: TestClient, world: DemoW
         f"/statistics/quantities?year={year}", headers=bearer(world.tokens["authority_th"])
     ).json()
     assert nothing == []  # TH sees none of it
+
+
+def test_a_draft_is_not_counted_as_notified(client: TestClient, world: DemoWorld) -> None:
+    _shipped_and_received(client, world)
+    file_notification(client, world, quantity="500")  # filed, never submitted
+    year = date.today().year
+    rows = client.get(
+        f"/statistics/quantities?year={year}", headers=bearer(world.tokens["exporter_my"])
+    ).json()
+    assert sum(float(row["notified"]) for row in rows) == 240.0
 
 
 def test_art13_tables_for_export_import_and_transit(client: TestClient, world: DemoWorld) -> None:
