@@ -22,7 +22,7 @@ from app.consents.domain import (
 )
 from app.consents.models import Decision, InformationRequest
 from app.consents.schemas import ConsentIn
-from app.core.clock import date_anywhere_on_earth
+from app.core.clock import date_anywhere_on_earth, date_for
 from app.core.db import utcnow
 from app.core.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from app.notifications import service as notifications
@@ -70,8 +70,7 @@ def _change(
     """Apply a decision event through the guard, audit it and bump the notification's version.
     A decision is dated on the deciding account's calendar (a job's: anywhere on Earth)."""
     if "decided_at" in values:
-        at = values["decided_at"]
-        values["decided_on"] = account.today() if account else date_anywhere_on_earth(at)
+        values["decided_on"] = date_for(account, values["decided_at"])
     before = _snapshot(d)
     d.status = decide(DecisionStatus(d.status), event).value
     for key, value in values.items():

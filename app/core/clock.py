@@ -8,7 +8,14 @@ and a consent that ended yesterday there would still look valid.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
+
+
+class Located(Protocol):
+    """Whoever acts somewhere: an account, with the IANA zone where it works."""
+
+    time_zone: str
 
 
 def local_date(time_zone: str, at: datetime) -> date:
@@ -26,3 +33,9 @@ def date_anywhere_on_earth(at: datetime) -> date:
     screening a file) take it as "today", so that nothing falls due early for any state: a
     tacit consent is not applied in Lima while it is still the deadline day there."""
     return local_date(ANYWHERE_ON_EARTH, at)
+
+
+def date_for(actor: Located | None, at: datetime) -> date:
+    """The date of something done at ``at``: on the calendar of the account that did it, or,
+    for a job acting for no one, anywhere on Earth."""
+    return local_date(actor.time_zone, at) if actor else date_anywhere_on_earth(at)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Account, Role
 from app.audit import service as audit
-from app.core.clock import date_anywhere_on_earth
+from app.core.clock import date_for
 from app.core.db import utcnow
 from app.core.errors import Forbidden, InvalidInput
 from app.customs.models import CustomsEndpoint, DeclarationRecord
@@ -216,7 +216,7 @@ def ingest(
     if account is not None and account.role != Role.CUSTOMS:
         raise Forbidden("Declarations come from customs accounts.", rule="role")
     if today is None:
-        today = account.today() if account else date_anywhere_on_earth(utcnow())
+        today = date_for(account, utcnow())
     context, config = DbContext(session, today), screening_config()
     report = IngestReport(received=0, duplicates=0, flagged=0, errors=[], results=[])
     rules: Counter[str] = Counter()

@@ -20,7 +20,7 @@ from app.consents.domain import (
     required_capacities,
 )
 from app.consents.models import Decision
-from app.core.clock import date_anywhere_on_earth
+from app.core.clock import date_for
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, InvalidInput
 from app.notifications import repository
@@ -141,8 +141,7 @@ def apply_event(
     if stamp:
         setattr(n, stamp, now)
     if event in _DATED_STEPS:
-        today = account.today() if account else date_anywhere_on_earth(now)
-        setattr(n, _DATED_STEPS[event], today)
+        setattr(n, _DATED_STEPS[event], date_for(account, now))
     if reason is not None:
         n.status_reason = reason
     n.updated_at = now
