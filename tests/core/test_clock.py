@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from app.accounts.models import Account
-from app.core.clock import date_anywhere_on_earth, local_date
+from app.core.clock import date_anywhere_on_earth, date_for, local_date
 
 NEW_YEARS_EVE_LATE = datetime(2026, 12, 31, 20, 0, tzinfo=UTC)
 
@@ -33,3 +33,8 @@ def test_an_account_today_is_the_date_where_it_works() -> None:
     behind = Account(time_zone="Pacific/Pago_Pago")  # UTC−11
     # Whatever the hour, the two are one or two days apart, never the same day.
     assert 1 <= (ahead.today() - behind.today()).days <= 2
+
+
+def test_a_step_is_dated_where_its_actor_works_and_a_jobs_anywhere_on_earth() -> None:
+    assert date_for(Account(time_zone="Asia/Seoul"), NEW_YEARS_EVE_LATE) == date(2027, 1, 1)
+    assert date_for(None, NEW_YEARS_EVE_LATE) == date(2026, 12, 31)  # 08:00 at UTC−12
