@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
-from app.core.migrate import utc_date
+from app.core.migrate import fill_dates
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -27,27 +27,16 @@ depends_on: str | Sequence[str] | None = None
 STEPS = ("submitted", "transmitted", "acknowledged")
 
 
-def _fill(table: str, pairs: dict[str, str]) -> None:
-    """Set each date column of ``pairs`` to the UTC date of its timestamp column."""
-    t = sa.table(
-        table,
-        *(sa.column(at, sa.DateTime(timezone=True)) for at in pairs.values()),
-        *(sa.column(on, sa.Date()) for on in pairs),
-    )
-    dialect = op.get_bind().dialect.name
-    op.execute(t.update().values({t.c[on]: utc_date(t.c[at], dialect) for on, at in pairs.items()}))
-
-
 def upgrade() -> None:
     for step in STEPS:
         op.add_column("notifications", sa.Column(f"{step}_on", sa.Date(), nullable=True))
-    _fill("notifications", {f"{s}_on": f"{s}_at" for s in STEPS})
+    fill_dates("notifications", {f"{s}_on": f"{s}_at" for s in STEPS})
     # Added with a placeholder default, then filled (see 0009 for why not NOT NULL at once).
     op.add_column(
         "crossings",
         sa.Column("crossed_on", sa.Date(), nullable=False, server_default="1970-01-01"),
     )
-    _fill("crossings", {"crossed_on": "crossed_at"})
+    fill_dates("crossings", {"crossed_on": "crossed_at"})
     if op.get_bind().dialect.name != "sqlite":  # SQLite cannot drop a default without a rebuild
         op.alter_column("crossings", "crossed_on", server_default=None)
 

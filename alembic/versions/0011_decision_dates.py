@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
-from app.core.migrate import utc_date
+from app.core.migrate import fill_dates
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -24,13 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("decisions", sa.Column("decided_on", sa.Date(), nullable=True))
-    decisions = sa.table(
-        "decisions",
-        sa.column("decided_at", sa.DateTime(timezone=True)),
-        sa.column("decided_on", sa.Date()),
-    )
-    dialect = op.get_bind().dialect.name
-    op.execute(decisions.update().values(decided_on=utc_date(decisions.c.decided_at, dialect)))
+    fill_dates("decisions", {"decided_on": "decided_at"})
 
 
 def downgrade() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.config import Config
 
-from alembic import command
+from alembic import command, op
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +25,18 @@ def utc_date(column: Any, dialect: str) -> Any:
     if dialect == "sqlite":
         return sa.func.date(column)
     return sa.cast(sa.func.timezone("UTC", column), sa.Date)
+
+
+def fill_dates(table: str, pairs: dict[str, str]) -> None:
+    """In a migration, set each date column of ``pairs`` (date column → timestamp column) of
+    ``table`` to the UTC date of its timestamp: the only date past rows have."""
+    t = sa.table(
+        table,
+        *(sa.column(at, sa.DateTime(timezone=True)) for at in pairs.values()),
+        *(sa.column(on, sa.Date()) for on in pairs),
+    )
+    dialect = op.get_bind().dialect.name
+    op.execute(t.update().values({t.c[on]: utc_date(t.c[at], dialect) for on, at in pairs.items()}))
 
 
 def upgrade(url: str, revision: str = "head") -> None:
