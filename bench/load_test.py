@@ -48,7 +48,7 @@ REQUEST_TIMEOUT_S = 30.0
 #: How often each operation is chosen (a client with no notification in progress files one).
 WEIGHTS = {"file": 10, "decide": 20, "create": 15, "scan": 15, "read": 25, "search": 15}
 #: A consent big enough never to run out during a run (tonnes, shipments).
-OPEN_CONSENT = {"quantity": "10000000.000", "intended_shipments": 100_000}
+OPEN_CONSENT: dict[str, Any] = {"quantity": "10000000.000", "intended_shipments": 100_000}
 
 
 @dataclass

@@ -29,7 +29,9 @@ from app.core.migrate import upgrade
 from app.demo import DemoWorld, load_demo
 from app.main import create_app
 from app.models import Base
+from app.movements import service as movement_service
 from app.notifications import service as notification_service
+from app.scans import service as scan_service
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -150,12 +152,18 @@ def live_server(app: FastAPI) -> Iterator[str]:
 @pytest.fixture
 def set_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     """Sets the instant from which the service reads the date: an account's "today", the
-    deadlines job's, and the time of notification steps and decisions. The machine's clock
-    cannot be set, and which calendar a date falls on depends on the hour, so tests of time
-    zones fix the hour here."""
+    deadlines job's, and the time of notification steps, decisions, movement steps and border
+    scans. The machine's clock cannot be set, and which calendar a date falls on depends on the
+    hour, so tests of time zones fix the hour here."""
 
     def at(instant: datetime) -> None:
-        for module in (account_models, consent_service, notification_service):
+        for module in (
+            account_models,
+            consent_service,
+            notification_service,
+            movement_service,
+            scan_service,
+        ):
             monkeypatch.setattr(module, "utcnow", lambda: instant)
 
     return at

@@ -38,8 +38,12 @@ def migrate_down_and_up(app: FastAPI, database_url: str, revision: str) -> None:
         command.upgrade(config, "head")
 
 
-def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]:
-    start = date.today() + timedelta(days=14)
+def lead_acid_notification(
+    world: DemoWorld, *, today: date | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """A notification body whose dates follow ``today`` (the exporter's; default: the machine's)."""
+    today = today or date.today()
+    start = today + timedelta(days=14)
     body: dict[str, Any] = {
         "regime": "basel",
         "consignee_id": world.parties["kr_consignee"],
@@ -89,7 +93,7 @@ def lead_acid_notification(world: DemoWorld, **overrides: Any) -> dict[str, Any]
             "reference": "BOND-2026-77",
             "valid_until": (start + timedelta(days=400)).isoformat(),
         },
-        "declaration": {"name": "Aminah binti Yusof", "signed_on": date.today().isoformat()},
+        "declaration": {"name": "Aminah binti Yusof", "signed_on": today.isoformat()},
         "annexes": 2,
     }
     body.update(overrides)
@@ -128,33 +132,35 @@ def inspector(
     return account
 
 
-def consent_body(days: int = 330, start_in: int = 0) -> dict[str, str]:
-    start = date.today() + timedelta(days=start_in)
+def consent_body(days: int = 330, start_in: int = 0, today: date | None = None) -> dict[str, str]:
+    start = (today or date.today()) + timedelta(days=start_in)
     return {"valid_from": start.isoformat(), "valid_to": (start + timedelta(days=days)).isoformat()}
 
 
 def consented_notification(
-    client: TestClient, world: DemoWorld, start_in: int = 0
+    client: TestClient, world: DemoWorld, start_in: int = 0, today: date | None = None
 ) -> dict[str, Any]:
-    """File and carry a notification through every step to 'consented' (valid from today)."""
-    n = file_notification(client, world)
+    """File and carry a notification through every step to 'consented' (valid from ``today``,
+    the date where the parties are; default: the machine's)."""
+    today = today or date.today()
+    n = file_notification(client, world, today=today)
     path = f"/notifications/{n['id']}"
     for who, step, body in [
         ("exporter_my", "submit", None),
         ("authority_my", "transmit", None),
         ("authority_kr", "acknowledge", None),
-        ("authority_sg", "consent", consent_body(start_in=start_in)),
+        ("authority_sg", "consent", consent_body(start_in=start_in, today=today)),
         (
             "authority_kr",
             "consent",
-            {**consent_body(start_in=start_in), "conditions": "Arrive via Busan only"},
+            {**consent_body(start_in=start_in, today=today), "conditions": "Arrive via Busan only"},
         ),
         (
             "exporter_my",
             "contract",
-            {"reference": "C-2026-14", "concluded_on": date.today().isoformat()},
+            {"reference": "C-2026-14", "concluded_on": today.isoformat()},
         ),
-        ("exporter_my", "guarantee", lead_acid_notification(world)["guarantee"]),
+        ("exporter_my", "guarantee", lead_acid_notification(world, today=today)["guarantee"]),
     ]:
         r = post(client, world, who, f"{path}/{step}", body)
         assert r.status_code == 200, (step, r.text)
@@ -163,12 +169,12 @@ def consented_notification(
 
 
 def movement_body(
-    world: DemoWorld, days_ahead: int = 10, quantity: str = "19.800"
+    world: DemoWorld, days_ahead: int = 10, quantity: str = "19.800", today: date | None = None
 ) -> dict[str, Any]:
     return {
         "quantity": quantity,
         "unit": "t",
-        "shipment_date": (date.today() + timedelta(days=days_ahead)).isoformat(),
+        "shipment_date": ((today or date.today()) + timedelta(days=days_ahead)).isoformat(),
         "packaging": [{"code": "4", "count": 20}],
         "carriers": [
             {"party_id": world.parties["my_carrier"], "means_of_transport": "R"},

@@ -72,6 +72,8 @@ class Movement(Base):
     declaration: Mapped[dict[str, Any] | None]  # block 15
     announced_at: Mapped[datetime | None]
     departed_at: Mapped[datetime | None]
+    #: The day it left: at the border of exit (scan) or where the first carrier took it over.
+    departed_on: Mapped[date | None]
     received_on: Mapped[date | None]  # block 18
     received_quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
     accepted: Mapped[bool | None]

@@ -118,6 +118,7 @@ class MovementRead(BaseModel):
     additional_information: str | None
     announced_at: datetime | None
     departed_at: datetime | None
+    departed_on: date | None
     received_on: date | None
     received_quantity: Decimal | None
     accepted: bool | None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import Account, Role
 from app.audit import service as audit
+from app.core.clock import date_for
 from app.core.db import utcnow
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.keys.service import Signer, revoke_document
@@ -222,6 +223,14 @@ def _step(
     announce_change(session, m, event)
 
 
+def _departure(account: Account, m: Movement) -> dict[str, Any]:
+    """The departure's time and day, unless the shipment has already left (a later carrier)."""
+    if m.departed_at is not None:
+        return {}
+    now = utcnow()
+    return {"departed_at": now, "departed_on": date_for(account, now)}
+
+
 # --- creation ----------------------------------------------------------------------------------
 
 
@@ -357,7 +366,7 @@ def hand_over(
         m,
         MovementEvent.HAND_OVER,
         carriers=carriers,
-        departed_at=m.departed_at or utcnow(),
+        **_departure(account, m),
     )
     return m
 

@@ -68,6 +68,9 @@ class Notification(Base):
     transmitted_on: Mapped[date | None]
     acknowledged_on: Mapped[date | None]
     consented_at: Mapped[datetime | None]
+    #: The day consent became complete, on the calendar of the authority whose decision
+    #: completed it (UTC−12 for tacit consent given by the deadline job).
+    consented_on: Mapped[date | None]
     closed_at: Mapped[datetime | None]
     valid_from: Mapped[date | None]  # block 20: the window every consent allows
     valid_to: Mapped[date | None]

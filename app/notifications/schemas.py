@@ -225,6 +225,7 @@ class NotificationRead(BaseModel):
     transmitted_on: date | None
     acknowledged_on: date | None
     consented_at: datetime | None
+    consented_on: date | None
     closed_at: datetime | None
     valid_from: date | None
     valid_to: date | None

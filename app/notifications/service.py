@@ -109,11 +109,13 @@ def acting_actor(account: Account, n: Notification, *allowed: Actor) -> Actor:
     )
 
 
-#: Steps whose date deadlines count from, kept on the acting account's calendar.
+#: Steps whose date is kept on the acting account's calendar: deadlines count from the first
+#: three, statistics from the consent.
 _DATED_STEPS = {
     NotificationEvent.SUBMIT: "submitted_on",
     NotificationEvent.TRANSMIT: "transmitted_on",
     NotificationEvent.ACKNOWLEDGE: "acknowledged_on",
+    NotificationEvent.COMPLETE: "consented_on",
 }
 
 
@@ -488,12 +490,13 @@ def _record(
         before=before,
         after={what: value, "version": n.version},
     )
-    complete_if_ready(session=session, n=n, account=None)
+    complete_if_ready(session=session, n=n, account=account)
     return n
 
 
 def complete_if_ready(*, session: Session, n: Notification, account: Account | None) -> None:
-    """Consented once every required consent, the contract and the guarantee are in place."""
+    """Consented once every required consent, the contract and the guarantee are in place; dated
+    on the calendar of ``account``, whose step completed it (None: the deadlines job)."""
     if n.status != NotificationStatus.ACKNOWLEDGED:
         return
     regime = get_regime(n.regime)

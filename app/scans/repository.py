@@ -171,6 +171,7 @@ _MOVE_ON = (
     .values(
         status=bindparam("new_status"),
         departed_at=func.coalesce(_MOVEMENTS.c.departed_at, bindparam("now")),
+        departed_on=func.coalesce(_MOVEMENTS.c.departed_on, bindparam("crossed_on")),
         updated_at=bindparam("now"),
         version=_MOVEMENTS.c.version + 1,
     )
@@ -186,6 +187,7 @@ _VALID_SCAN_PG = DriverStatement(
     WITH moved AS (
         UPDATE movements
         SET status = :new_status, departed_at = coalesce(departed_at, :now),
+            departed_on = coalesce(departed_on, :crossed_on),
             updated_at = :now, version = version + 1
         WHERE id = :m_id AND version = :was
         RETURNING id
@@ -268,7 +270,7 @@ def record_valid_scan(
         params = {**scan, **event, **move, "now": now, "crossed_on": crossed_on}
         scan_id = _VALID_SCAN_PG.scalar(session, params)
         return None if scan_id is None else (int(scan_id), now)
-    if conn.execute(_MOVE_ON, {**move, "now": now}).rowcount != 1:
+    if conn.execute(_MOVE_ON, {**move, "now": now, "crossed_on": crossed_on}).rowcount != 1:
         return None
     scan_id = conn.execute(_ADD_SCAN, {**scan, "scanned_at": now}).scalar_one()
     crossing = {key: scan[key] for key in ("movement_id", "country", "office", "direction")}

@@ -6,6 +6,7 @@ from fastapi.responses import StreamingResponse
 from app.accounts.auth import CurrentAccount
 from app.core.deps import SessionDep
 from app.statistics import service
+from app.statistics.schemas import Art13Report, QuantityRow
 
 router = APIRouter(tags=["statistics"])
 Year = Annotated[int, Query(ge=1992, le=2100)]
@@ -14,6 +15,7 @@ Year = Annotated[int, Query(ge=1992, le=2100)]
 @router.get(
     "/statistics/quantities",
     summary="Quantities notified, consented, shipped and received, grouped",
+    response_model=list[QuantityRow],
 )
 def quantities(
     session: SessionDep,
@@ -27,6 +29,7 @@ def quantities(
 @router.get(
     "/reports/art13",
     summary="Basel Art. 13(3) national report tables of your state (JSON, or CSV)",
+    response_model=Art13Report,
     responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
 )
 def art13(

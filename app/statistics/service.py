@@ -5,26 +5,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Account, Role
 from app.core.errors import Forbidden
-from app.movements.domain import MovementStatus
 from app.movements.models import Movement
-from app.notifications import repository as notifications
-from app.notifications.models import Notification, StateConcerned
+from app.notifications.models import Notification
 from app.notifications.service import caller_of
-from app.screening.models import FlagRecord
+from app.statistics import repository
 from app.statistics.domain import Fact, Shipment, art13_table, group
-
-SHIPPED = [
-    s.value for s in MovementStatus if s not in (MovementStatus.CREATED, MovementStatus.CANCELLED)
-]
 
 
 def _dims(n: Notification) -> dict[str, str]:
@@ -36,38 +28,28 @@ def _dims(n: Notification) -> dict[str, str]:
     }
 
 
-def _year(column: Any, year: int) -> Any:
-    return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
-
-
 def quantities(*, session: Session, account: Account, year: int, by: str) -> list[dict[str, Any]]:
-    """Quantities notified (submission date: a draft is not yet notified), consented (consent
-    date), shipped (shipment date) and received (receipt date) in the year, grouped by month,
-    country, waste code or operation."""
+    """Quantities notified (submission day: a draft is not yet notified), consented (the day
+    consent became complete), shipped (the day the shipment left, else its document's date) and
+    received (day of receipt) in the year, grouped by month, country, waste code or operation.
+    Every day is on the calendar of whoever took the step, so a year's figures hold what was done
+    in that year where it was done."""
     if account.role == Role.ADMIN:
         raise Forbidden("Admins manage the service; they do not read shipments.", rule="role")
-    visible = notifications.visible_filter(caller_of(account))
+    caller = caller_of(account)
     facts: list[Fact] = []
-    for n in session.scalars(select(Notification).where(visible)):  # type: ignore[arg-type]
+    for n in repository.notified_or_consented(session, caller, year):
         dims = _dims(n)
-        if n.submitted_on and n.submitted_on.year == year:
-            facts.append(Fact("notified", n.submitted_on, n.quantity, n.unit, **dims))
-        if n.consented_at and n.consented_at.year == year:
-            facts.append(Fact("consented", n.consented_at.date(), n.quantity, n.unit, **dims))
-    rows = session.execute(
-        select(Movement, Notification)
-        .join(Notification, Notification.id == Movement.notification_id)
-        .where(visible, Movement.status.in_(SHIPPED))  # type: ignore[arg-type]
-    )
-    for m, n in rows:
+        for measure, day in (("notified", n.submitted_on), ("consented", n.consented_on)):
+            if day and day.year == year:
+                facts.append(Fact(measure, day, n.quantity, n.unit, **dims))
+    for m, n, shipped_on in repository.shipped_or_received(session, caller, year):
         dims = _dims(n)
-        shipped_on = m.departed_at.date() if m.departed_at else m.shipment_date
         if shipped_on.year == year:
             facts.append(Fact("shipped", shipped_on, m.quantity, m.unit, **dims))
         if m.received_on and m.received_on.year == year and m.accepted:
-            facts.append(
-                Fact("received", m.received_on, m.received_quantity or Decimal(0), m.unit, **dims)
-            )
+            received = m.received_quantity or Decimal(0)
+            facts.append(Fact("received", m.received_on, received, m.unit, **dims))
     return group(facts, by)
 
 
@@ -79,75 +61,54 @@ def _report_country(account: Account) -> str:
     return account.country
 
 
+def _shipments(rows: list[tuple[Movement, Notification]], partner: str) -> list[Shipment]:
+    return [
+        Shipment(
+            partner=getattr(n, partner),
+            y_codes=" ".join(n.waste.get("y_codes", [])),
+            h_codes=" ".join(n.waste.get("h_codes", [])),
+            operation=" ".join(n.operations),
+            quantity=m.quantity,
+            unit=m.unit,
+        )
+        for m, n in rows
+    ]
+
+
 def art13(*, session: Session, account: Account, year: int) -> dict[str, Any]:
-    """The Art. 13(3) tables of the caller's state for a year, from the recorded movements."""
+    """The Art. 13(3) tables of the caller's state for a year, from the movements shipped in it
+    (by the day they left, as the statistics count them)."""
     country = _report_country(account)
-    base = (
-        select(Movement, Notification)
-        .join(Notification, Notification.id == Movement.notification_id)
-        .where(_year(Movement.shipment_date, year), Movement.status.in_(SHIPPED))
-    )
 
-    def shipments(where: Any, partner: str) -> list[Shipment]:
-        return [
-            Shipment(
-                partner=getattr(n, partner),
-                y_codes=" ".join(n.waste.get("y_codes", [])),
-                h_codes=" ".join(n.waste.get("h_codes", [])),
-                operation=" ".join(n.operations),
-                quantity=m.quantity,
-                unit=m.unit,
-            )
-            for m, n in session.execute(base.where(where))
-        ]
+    def table(where: Any, partner: str) -> list[dict[str, object]]:
+        return art13_table(_shipments(repository.shipped_in_year(session, year, where), partner))
 
-    through = exists(
-        select(StateConcerned.id).where(
-            StateConcerned.notification_id == Notification.id,
-            StateConcerned.country == country,
-            StateConcerned.capacity == "transit",
-        )
-    )
-    not_completed = [
-        {
-            "document_no": m.document_no,
-            "status": m.status,
-            "reason": m.return_reason or m.rejection_reason or "",
-            "quantity": m.quantity,
-            "unit": m.unit,
-        }
-        for m, n in session.execute(
-            base.where(
-                Movement.status.in_(["rejected", "return_required"]),
-                (Notification.export_country == country) | (Notification.import_country == country),
-            )
-        )
-    ]
-    illegal = [
-        {
-            "case": f.id,
-            "rule": f.rule_id,
-            "ground": (f.outcome or {}).get("ground"),
-            "action": (f.outcome or {}).get("action"),
-            "document_no": f.document_no or "",
-        }
-        for f in session.scalars(
-            select(FlagRecord).where(
-                FlagRecord.country == country,
-                FlagRecord.status == "confirmed",
-                FlagRecord.closed_at >= datetime(year, 1, 1, tzinfo=UTC),
-                FlagRecord.closed_at < datetime(year + 1, 1, 1, tzinfo=UTC),
-            )
-        )
-    ]
     return {
         "country": country,
         "year": year,
-        "exports": art13_table(shipments(Notification.export_country == country, "import_country")),
-        "imports": art13_table(shipments(Notification.import_country == country, "export_country")),
-        "transit": art13_table(shipments(through, "export_country")),
-        "not_completed": not_completed,
-        "illegal_traffic": illegal,
+        "exports": table(Notification.export_country == country, "import_country"),
+        "imports": table(Notification.import_country == country, "export_country"),
+        "transit": table(repository.through(country), "export_country"),
+        "not_completed": [
+            {
+                "document_no": m.document_no,
+                "status": m.status,
+                "reason": m.return_reason or m.rejection_reason or "",
+                "quantity": m.quantity,
+                "unit": m.unit,
+            }
+            for m in repository.not_completed(session, country, year)
+        ],
+        "illegal_traffic": [
+            {
+                "case": f.id,
+                "rule": f.rule_id,
+                "ground": (f.outcome or {}).get("ground"),
+                "action": (f.outcome or {}).get("action"),
+                "document_no": f.document_no or "",
+            }
+            for f in repository.confirmed_flags(session, country, year)
+        ],
         "accidents": [],
         "notes": [
             "Accidents during movements are not recorded by this service: report them "
