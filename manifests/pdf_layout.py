@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from manifests.qr import draw_qr, qr_matrix
+from manifests.qr import draw_qr
 
 LATIN = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -62,6 +63,45 @@ def runs(text: str, bold: bool = False) -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=_REMEMBERED)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(pdfmetrics.stringWidth(piece, font, size) for piece, font in runs(text, bold))
+
+
+#: The fonts' internal names, the same in every document because they are named in one order
+#: (Helvetica by ReportLab's preamble, the others by ``_name_fonts``): what makes the cached
+#: text operators below valid in every form.
+_FONT_NAMES = {LATIN: "/F1", LATIN_BOLD: "/F2", CJK: "/F3"}
+
+
+def _name_fonts(canvas: Canvas) -> None:
+    named = {font: canvas._doc.getInternalFontName(font) for font in _FONT_NAMES}
+    if named != _FONT_NAMES:
+        raise RuntimeError(f"ReportLab named the fonts {named}, not {_FONT_NAMES}")
+
+
+@cache
+def _scratch_canvas() -> Canvas:
+    """A canvas that is never saved: ReportLab's text objects turn text into operators on it."""
+    register_fonts()
+    canvas = Canvas(io.BytesIO(), pagesize=A4, invariant=True)
+    _name_fonts(canvas)
+    return canvas
+
+
+_AT_ORIGIN = "BT 1 0 0 1 0 0 Tm "
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def text_operators(text: str, size: float, bold: bool = False) -> str:
+    """The PDF operators that show ``text`` (font switches between its runs included), as a
+    ReportLab text object writes them, without position: labels repeat on every form, and
+    writing them anew was half the time to draw a movement PDF (bench_manifests)."""
+    text_object = _scratch_canvas().beginText(0, 0)
+    for piece, font in runs(text, bold):
+        text_object.setFont(font, size)
+        text_object.textOut(piece)
+    code = text_object.getCode()
+    if not (code.startswith(_AT_ORIGIN) and code.endswith(" ET")):
+        raise RuntimeError(f"unexpected text object from ReportLab: {code[:60]!r}")
+    return code[len(_AT_ORIGIN) : -len(" ET")]
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
@@ -116,17 +156,16 @@ class FormWriter:
         register_fonts()
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=A4, invariant=True, pageCompression=1)
+        _name_fonts(self.canvas)
         self.canvas.setTitle(f"{self.title_en} / {self.title_zh}")
         self.canvas.setLineWidth(0.5)
 
-    def draw_text(self, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
-        """Draw mixed-script text on one baseline; return the x after it."""
-        text_object = self.canvas.beginText(x, y)
-        for piece, font in runs(text, bold):
-            text_object.setFont(font, size)
-            text_object.textOut(piece)
-        self.canvas.drawText(text_object)
-        return text_object.getX()
+    def draw_text(self, x: float, y: float, text: str, size: float, bold: bool = False) -> None:
+        """Draw mixed-script text on one baseline (the same operators a ReportLab text object
+        at (x, y) writes)."""
+        self.canvas.addLiteral(
+            f"BT 1 0 0 1 {fp_str(x, y)} Tm {text_operators(text, size, bold)} ET"
+        )
 
     def header(self, qr_text: str, subtitle: str) -> float:
         """Title, subtitle and the QR code at the top right; return the y where blocks start."""
@@ -136,9 +175,7 @@ class FormWriter:
         self.draw_text(MARGIN, top - 48, subtitle, 8)
         note = "Scan the QR code to verify offline. / 扫描二维码可离线核验。"
         self.draw_text(MARGIN, top - 62, note, 7)
-        draw_qr(
-            self.canvas, qr_matrix(qr_text), PAGE_WIDTH - MARGIN - QR_SIZE, top - QR_SIZE, QR_SIZE
-        )
+        draw_qr(self.canvas, qr_text, PAGE_WIDTH - MARGIN - QR_SIZE, top - QR_SIZE, QR_SIZE)
         return top - QR_SIZE - 4
 
     def row(self, top: float, height: float, blocks: list[Block]) -> float:

@@ -48,7 +48,10 @@ class QrCanvas(Protocol):
 
 
 @lru_cache(maxsize=256)
-def _cached_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
+def _symbol(text: str) -> tuple[bytes, ...]:
+    """The symbol's rows, one byte per module (1 = dark): kept as bytes, because the PDF finds
+    its dark runs with the regex engine and a tuple of bools per module cost more than the
+    symbol itself."""
     outside = sorted(set(text) - ALPHANUMERIC)
     if outside:
         raise MalformedPayload(
@@ -65,9 +68,7 @@ def _cached_matrix(text: str) -> tuple[tuple[bool, ...], ...]:
     image = Image.fromarray(symbol.to_image(scale=1, add_quiet_zones=False))
     side = image.width
     modules = image.tobytes().translate(_DARK_IS_ONE)
-    return tuple(
-        tuple(map(bool, modules[start : start + side])) for start in range(0, side * side, side)
-    )
+    return tuple(modules[start : start + side] for start in range(0, side * side, side))
 
 
 def qr_matrix(text: str) -> Matrix:
@@ -78,18 +79,30 @@ def qr_matrix(text: str) -> Matrix:
     mode: 5.5 bits per character instead of 8. Cached per text, because the same code is drawn
     into the PNG, the PDF and every reprint.
     """
-    return [list(row) for row in _cached_matrix(text)]
+    return [list(map(bool, row)) for row in _symbol(text)]
 
 
 def qr_version(text: str) -> int:
     """QR version (1-40) of the symbol for the text: a version-v symbol is 17 + 4v modules wide."""
-    return (len(_cached_matrix(text)) - 17) // 4
+    return (len(_symbol(text)) - 17) // 4
 
 
-def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+def dark_runs(row: list[bool] | bytes) -> list[tuple[int, int]]:
     """(start column, length) of each run of dark modules in one row (found by the regex engine,
     not a Python loop over modules: a symbol has ~5,000 of them)."""
     return [(m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(bytes(row))]
+
+
+@lru_cache(maxsize=256)
+def _run_rectangles(text: str) -> str:
+    """The symbol as PDF path operators in module units, rows counted downwards: one ``re`` per
+    dark run, one fill for all (cached: a reprint draws the same code)."""
+    operators = [
+        f"{start} {-row_index - 1} {length} 1 re"
+        for row_index, row in enumerate(_symbol(text))
+        for start, length in dark_runs(row)
+    ]
+    return "\n".join(operators) + "\nf"
 
 
 def qr_png(text: str, box: int = 4) -> bytes:
@@ -109,13 +122,14 @@ def qr_png(text: str, box: int = 4) -> bytes:
     return out.getvalue()
 
 
-def draw_qr(canvas: QrCanvas, matrix: Matrix, x: float, y: float, size: float) -> None:
-    """Draw the symbol with its quiet zone in a ``size`` square whose lower-left corner is (x, y).
+def draw_qr(canvas: QrCanvas, text: str, x: float, y: float, size: float) -> None:
+    """Draw the symbol of ``text`` with its quiet zone in a ``size`` square whose lower-left
+    corner is (x, y).
 
     Coordinates are scaled to module units, so each run is one ``re`` operator with integer
     operands: one rectangle per run, one fill for the whole symbol.
     """
-    count = len(matrix)
+    count = len(_symbol(text))
     module = size / (count + 2 * QUIET_ZONE)
     canvas.saveState()
     canvas.setFillGray(1)
@@ -124,10 +138,5 @@ def draw_qr(canvas: QrCanvas, matrix: Matrix, x: float, y: float, size: float) -
     # Origin at the symbol's top-left module corner, one unit per module, rows counted downwards.
     canvas.translate(x + QUIET_ZONE * module, y + size - QUIET_ZONE * module)
     canvas.scale(module, module)
-    operators = [
-        f"{start} {-row_index - 1} {length} 1 re"
-        for row_index, row in enumerate(matrix)
-        for start, length in dark_runs(row)
-    ]
-    canvas.addLiteral("\n".join(operators) + "\nf")
+    canvas.addLiteral(_run_rectangles(text))
     canvas.restoreState()

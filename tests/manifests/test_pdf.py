@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pypdfium2
+from reportlab.pdfgen.canvas import Canvas
 
 from manifests.examples import example_movement_document, example_notification_document
 from manifests.keys import KeySet
 from manifests.pdf import movement_pdf, notification_pdf
-from manifests.pdf_layout import CONTINUED
+from manifests.pdf_layout import CJK, CONTINUED, LATIN, FormWriter, runs
 from manifests.scan import decode_qr
 from manifests.verify import verify
 
@@ -81,3 +83,27 @@ def test_more_than_three_carriers_are_all_printed(text: str) -> None:
     document = replace(base, carriers=[*base.carriers, base.carriers[0]])
     text_all = "".join(_pages_text(movement_pdf(document, text)))
     assert "(d) further carrier" in text_all
+
+
+def test_remembered_text_is_what_a_reportlab_text_object_writes_in_any_form() -> None:
+    """The operators of repeated labels are made once and reused in every document: each form
+    must name its fonts as the cache did, whatever it draws first."""
+    line = "7. Carrier (Straits Hazmat) 承运人 – 20 kg, (50 %)"
+    for first in ("Bold title / 粗体", "中文在先", "plain"):
+        form = FormWriter("Title", "标题")
+        form.draw_text(10, 20, first, 6, bold=first.startswith("Bold"))
+        form.draw_text(12.5, 700.25, line, 7)
+        reference = Canvas(io.BytesIO(), invariant=True)
+        text_object = reference.beginText(12.5, 700.25)
+        for piece, font in runs(line):
+            text_object.setFont(font, 7)
+            text_object.textOut(piece)
+        names = {font: reference._doc.getInternalFontName(font) for font in (LATIN, CJK)}
+        written = form.canvas._code[-1]
+        expected = text_object.getCode()
+        for font, name in names.items():  # the reference canvas named its fonts by first use
+            expected = expected.replace(f"{name} ", f"<{font}> ")
+            written = written.replace(
+                f"{form.canvas._doc.getInternalFontName(font)} ", f"<{font}> "
+            )
+        assert written == expected

@@ -96,7 +96,7 @@ class RecordingCanvas:
 def test_draw_qr_writes_one_rectangle_per_run_and_a_white_quiet_zone(text: str) -> None:
     matrix = qr_matrix(text)
     canvas = RecordingCanvas()
-    draw_qr(canvas, matrix, 10, 20, 113.4)
+    draw_qr(canvas, text, 10, 20, 113.4)
     runs = sum(len(dark_runs(row)) for row in matrix)
     modules = sum(sum(row) for row in matrix)
     assert canvas.literal.count(" re") == runs < modules
