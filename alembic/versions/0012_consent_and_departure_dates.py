@@ -33,6 +33,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Dropped in place (SQLite 3.35+): a batch rebuild would lose the expression index.
+    # Dropped in place (SQLite 3.35+): a batch rebuild would lose the expression and partial
+    # indexes of both tables, which it cannot reflect.
     op.drop_column("movements", "departed_on")
     op.drop_column("notifications", "consented_on")

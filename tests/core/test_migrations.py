@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.demo import DemoWorld
-from app.models import Base, Crossing, Decision, Notification
+from app.models import Base, Crossing, Decision, Movement, Notification
 from tests.factories import (
     consented_notification,
     create_movement,
@@ -44,8 +44,9 @@ def test_every_table_is_under_migration(app: FastAPI) -> None:
 def test_rows_from_before_local_step_dates_get_the_utc_dates_of_their_steps(
     client: TestClient, world: DemoWorld, app: FastAPI, database_url: str
 ) -> None:
-    """Migrations 0010 and 0011: steps, crossings and decisions recorded before their local
-    dates were kept get the only date they have, the UTC date of their timestamp."""
+    """Migrations 0010 to 0012: steps, crossings, decisions, consents and departures recorded
+    before their local dates were kept get the only date they have, the UTC date of their
+    timestamp."""
     n = consented_notification(client, world)
     draft = file_notification(client, world)
     m = create_movement(client, world, n["id"])
@@ -55,14 +56,18 @@ def test_rows_from_before_local_step_dates_get_the_utc_dates_of_their_steps(
     with app.state.engine.connect() as conn:
         steps = {row.id: row for row in conn.execute(select(Notification))}
         (crossing,) = conn.execute(select(Crossing)).all()
+        (movement,) = conn.execute(select(Movement)).all()
         decisions = conn.execute(select(Decision).where(Decision.decided_at.isnot(None))).all()
     consented = steps[n["id"]]
     for on, at in [
         (consented.submitted_on, consented.submitted_at),
         (consented.transmitted_on, consented.transmitted_at),
         (consented.acknowledged_on, consented.acknowledged_at),
+        (consented.consented_on, consented.consented_at),
         (crossing.crossed_on, crossing.crossed_at),
+        (movement.departed_on, movement.departed_at),
         *((d.decided_on, d.decided_at) for d in decisions),
     ]:
         assert on == at.astimezone(UTC).date()
     assert steps[draft["id"]].submitted_on is None and steps[draft["id"]].acknowledged_on is None
+    assert steps[draft["id"]].consented_on is None
