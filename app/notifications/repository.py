@@ -45,6 +45,12 @@ def visible_filter(caller: Caller) -> object:
             return Notification.id.is_(None)
 
 
+def carried_by(caller: Caller, carriers: list[Any]) -> bool:
+    """The Python half of ``visible_filter`` for a notification with these ``carriers``: a
+    carrier sees it only if named among them; everyone else was decided by the SQL filter."""
+    return caller.role != Role.CARRIER or caller.party_id in {int(c["party_id"]) for c in carriers}
+
+
 def list_visible(
     session: Session, caller: Caller, *, status: str | None, after_id: int | None, limit: int
 ) -> list[Notification]:
@@ -54,9 +60,7 @@ def list_visible(
     if after_id:
         stmt = stmt.where(Notification.id < after_id)
     rows = session.scalars(stmt.order_by(Notification.id.desc()).limit(limit * 4)).all()
-    if caller.role == Role.CARRIER:
-        rows = [n for n in rows if caller.party_id in {c["party_id"] for c in n.carriers}]
-    return list(rows[:limit])
+    return [n for n in rows if carried_by(caller, n.carriers)][:limit]
 
 
 def next_number(session: Session, country: str, year: int) -> str:

@@ -336,12 +336,9 @@ def _carried(session: Session, account: Account) -> ColumnElement[bool]:
     """The notifications naming the carrier account's organisation among their carriers: the
     SQL jurisdiction filter lets every notification with carriers through (their ids are in a
     JSON list), so they are matched here, as the other readers of that filter do."""
+    caller = caller_of(account)
     rows = session.execute(select(Notification.id, Notification.carriers))
-    ids = [
-        nid
-        for nid, carriers in rows
-        if any(int(c["party_id"]) == account.party_id for c in carriers)
-    ]
+    ids = [nid for nid, carriers in rows if notifications.carried_by(caller, carriers)]
     return _one_of(session, Notification.id, ids) if ids else false()
 
 

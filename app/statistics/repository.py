@@ -10,11 +10,10 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.domain import Caller
-from app.accounts.models import Role
 from app.movements.domain import MovementStatus
 from app.movements.models import Movement
 from app.notifications.models import Notification, StateConcerned
-from app.notifications.repository import visible_filter
+from app.notifications.repository import carried_by, visible_filter
 from app.screening.models import FlagRecord
 
 #: Movements that have left (or at least were shipped): every status but created and cancelled.
@@ -29,11 +28,6 @@ def _in_year(column: Any, year: int) -> Any:
     return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
 
 
-def _carried_by(caller: Caller, n: Notification) -> bool:
-    """Carriers are matched in Python (their ids are in a JSON list; see ``visible_filter``)."""
-    return caller.role != Role.CARRIER or any(caller.party_id == c["party_id"] for c in n.carriers)
-
-
 def notified_or_consented(session: Session, caller: Caller, year: int) -> list[Notification]:
     """Visible notifications submitted or consented in ``year``."""
     rows = session.scalars(
@@ -44,7 +38,7 @@ def notified_or_consented(session: Session, caller: Caller, year: int) -> list[N
             ),
         )
     )
-    return [n for n in rows if _carried_by(caller, n)]
+    return [n for n in rows if carried_by(caller, n.carriers)]
 
 
 def shipped_or_received(
@@ -61,7 +55,7 @@ def shipped_or_received(
             or_(_in_year(SHIPPED_ON, year), _in_year(Movement.received_on, year)),
         )
     )
-    return [(m, n, on) for m, n, on in rows if _carried_by(caller, n)]
+    return [(m, n, on) for m, n, on in rows if carried_by(caller, n.carriers)]
 
 
 def shipped_in_year(session: Session, year: int, where: Any) -> list[tuple[Movement, Notification]]:
