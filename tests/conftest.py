@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts import models as account_models
 from app.audit.sealer import sealer_for
+from app.cases import service as case_service
 from app.consents import service as consent_service
 from app.core.config import Settings
 from app.core.db import unit_of_work
@@ -152,13 +153,14 @@ def live_server(app: FastAPI) -> Iterator[str]:
 @pytest.fixture
 def set_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     """Sets the instant from which the service reads the date: an account's "today", the
-    deadlines job's, and the time of notification steps, decisions, movement steps and border
-    scans. The machine's clock cannot be set, and which calendar a date falls on depends on the
-    hour, so tests of time zones fix the hour here."""
+    deadlines job's, and the time of notification steps, decisions, movement steps, border
+    scans and closing cases. The machine's clock cannot be set, and which calendar a date falls
+    on depends on the hour, so tests of time zones fix the hour here."""
 
     def at(instant: datetime) -> None:
         for module in (
             account_models,
+            case_service,
             consent_service,
             notification_service,
             movement_service,

@@ -52,6 +52,7 @@ class CaseRead(BaseModel):
     assigned_to: int | None
     outcome: dict[str, Any] | None
     closed_at: datetime | None
+    closed_on: date | None
     created_at: datetime
     notification_id: int | None
     notification_number: str | None = None

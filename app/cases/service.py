@@ -14,6 +14,7 @@ from app.audit import service as audit
 from app.cases import repository
 from app.cases.domain import ART9_GROUNDS, RESPONSIBLE, CaseEvent, CaseStatus, transition
 from app.cases.schemas import CaseRead, CommentRead, ConfirmIn
+from app.core.clock import date_for
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.notifications import repository as notifications
@@ -109,6 +110,12 @@ def _step(
     return flag
 
 
+def _closing(account: Account) -> dict[str, Any]:
+    """When a case closes: now, and the day on the closing inspector's calendar."""
+    now = utcnow()
+    return {"closed_at": now, "closed_on": date_for(account, now)}
+
+
 def investigate(
     *, session: Session, account: Account, case_id: int, version: int | None = None
 ) -> FlagRecord:
@@ -125,14 +132,16 @@ def clear(
         version,
         CaseEvent.CLEAR,
         outcome={"cleared": True, "reason": reason},
-        closed_at=utcnow(),
+        **_closing(account),
     )
 
 
 def reopen(
     *, session: Session, account: Account, case_id: int, version: int | None = None
 ) -> FlagRecord:
-    return _step(session, account, case_id, version, CaseEvent.REOPEN, closed_at=None)
+    return _step(
+        session, account, case_id, version, CaseEvent.REOPEN, closed_at=None, closed_on=None
+    )
 
 
 def _default_parties(session: Session, n: Notification | None) -> list[str]:
@@ -166,7 +175,7 @@ def confirm(
         "note": data.note,
     }
     return _step(
-        session, account, case_id, version, CaseEvent.CONFIRM, outcome=outcome, closed_at=utcnow()
+        session, account, case_id, version, CaseEvent.CONFIRM, outcome=outcome, **_closing(account)
     )
 
 
@@ -238,6 +247,7 @@ def present(*, session: Session, flag: FlagRecord) -> dict[str, Any]:
         assigned_to=flag.assigned_to,
         outcome=flag.outcome,
         closed_at=flag.closed_at,
+        closed_on=flag.closed_on,
         created_at=flag.created_at,
         notification_id=flag.notification_id,
         notification_number=n.number if n else None,

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
@@ -53,6 +53,8 @@ class FlagRecord(Base):
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     outcome: Mapped[dict[str, Any] | None]
     closed_at: Mapped[datetime | None]
+    #: The day the case was closed where the closing inspector works (the Art. 13 report's year).
+    closed_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -105,8 +105,7 @@ def confirmed_flags(session: Session, country: str, year: int) -> Sequence[FlagR
         .where(
             FlagRecord.country == country,
             FlagRecord.status == "confirmed",
-            FlagRecord.closed_at >= datetime(year, 1, 1, tzinfo=UTC),
-            FlagRecord.closed_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+            _in_year(FlagRecord.closed_on, year),
         )
         .order_by(FlagRecord.id)
     ).all()

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.demo import DemoWorld
-from app.models import Base, Crossing, Decision, Movement, Notification
+from app.models import Base, Crossing, Decision, FlagRecord, Movement, Notification
 from tests.factories import (
+    bearer,
     consented_notification,
     create_movement,
     file_notification,
@@ -44,19 +45,24 @@ def test_every_table_is_under_migration(app: FastAPI) -> None:
 def test_rows_from_before_local_step_dates_get_the_utc_dates_of_their_steps(
     client: TestClient, world: DemoWorld, app: FastAPI, database_url: str
 ) -> None:
-    """Migrations 0010 to 0012: steps, crossings, decisions, consents and departures recorded
-    before their local dates were kept get the only date they have, the UTC date of their
-    timestamp."""
+    """Migrations 0010 to 0013: steps, crossings, decisions, consents, departures and closed
+    cases recorded before their local dates were kept get the only date they have, the UTC
+    date of their timestamp."""
     n = consented_notification(client, world)
     draft = file_notification(client, world)
     m = create_movement(client, world, n["id"])
     post(client, world, "exporter_my", f"/movements/{m['id']}/announce")
     scan(client, world, "customs_my", m["qr_text"], "MYPKG", "exit")
+    scan(client, world, "customs_th", m["qr_text"], "THLCH", "entry")  # off the route: a case
+    (case,) = client.get("/flags", headers=bearer(world.tokens["inspector_th"])).json()
+    cleared = {"reason": "Wrong office keyed in"}
+    assert post(client, world, "inspector_th", f"/cases/{case['id']}/clear", cleared).is_success
     migrate_down_and_up(app, database_url, "0009")  # the upgrade fills dates from timestamps
     with app.state.engine.connect() as conn:
         steps = {row.id: row for row in conn.execute(select(Notification))}
         (crossing,) = conn.execute(select(Crossing)).all()
         (movement,) = conn.execute(select(Movement)).all()
+        (flag,) = conn.execute(select(FlagRecord)).all()
         decisions = conn.execute(select(Decision).where(Decision.decided_at.isnot(None))).all()
     consented = steps[n["id"]]
     for on, at in [
@@ -66,6 +72,7 @@ def test_rows_from_before_local_step_dates_get_the_utc_dates_of_their_steps(
         (consented.consented_on, consented.consented_at),
         (crossing.crossed_on, crossing.crossed_at),
         (movement.departed_on, movement.departed_at),
+        (flag.closed_on, flag.closed_at),
         *((d.decided_on, d.decided_at) for d in decisions),
     ]:
         assert on == at.astimezone(UTC).date()

@@ -119,3 +119,42 @@ def test_a_carrier_counts_only_what_it_carries(
     stranger = session.get(Account, r.json()["id"])
     assert stranger is not None
     assert service.quantities(session=session, account=stranger, year=year, by="month") == []
+
+
+def test_a_case_confirmed_on_new_years_morning_in_bangkok_is_reported_in_the_new_year(
+    client: TestClient,
+    session: Session,
+    world: DemoWorld,
+    set_clock: Callable[[datetime], None],
+) -> None:
+    """Art. 13(3)(c) lists the illegal traffic confirmed in the year: 20:00 UTC on 31 December
+    is 03:00 on 1 January in Bangkok, so TH reports it in the new year."""
+    n = consented_notification(client, world)
+    m = create_movement(client, world, n["id"])
+    new_years_eve = datetime(date.today().year, 12, 31, 20, tzinfo=UTC)
+    set_clock(new_years_eve)
+    scan(client, world, "customs_th", m["qr_text"], "THLCH", "entry")  # TH is not on the route
+    (flag,) = client.get("/flags", headers=bearer(world.tokens["inspector_th"])).json()
+    post(client, world, "inspector_th", f"/cases/{flag['id']}/investigate")
+    r = post(
+        client,
+        world,
+        "inspector_th",
+        f"/cases/{flag['id']}/confirm",
+        {
+            "ground": "d",
+            "responsible": "exporter",
+            "states_notified": ["MY", "TH"],
+            "note": "Diverted",
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["closed_on"] == f"{new_years_eve.year + 1}-01-01"
+    inspector = _account(session, world, "inspector_th")
+    reports = {
+        year: service.art13(session=session, account=inspector, year=year)
+        for year in (new_years_eve.year, new_years_eve.year + 1)
+    }
+    assert reports[new_years_eve.year]["illegal_traffic"] == []
+    (case,) = reports[new_years_eve.year + 1]["illegal_traffic"]
+    assert case["case"] == flag["id"] and case["ground"] == "d"
