@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, exists, insert, select, update
+from sqlalchemy import ColumnElement, Select, exists, false, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -13,6 +13,7 @@ from app.accounts.domain import Caller
 from app.accounts.models import Role
 from app.authorities.domain import ImportProhibition
 from app.authorities.models import Authority, ImportProhibitionRecord
+from app.core.json_sql import json_array_has_id
 from app.notifications.models import Notification, NotificationCounter, StateConcerned
 from app.notifications.validation import AuthorityFacts, PartyFacts
 from app.parties.models import Party
@@ -27,8 +28,8 @@ def get(session: Session, notification_id: int) -> Notification | None:
     return session.scalars(stmt).first()
 
 
-def visible_filter(caller: Caller) -> object:
-    """SQL form of ``accounts.domain.can_view`` (carriers are filtered in Python: JSON list)."""
+def visible_filter(caller: Caller) -> ColumnElement[bool]:
+    """SQL form of ``accounts.domain.can_view``."""
     on_route = select(StateConcerned.id).where(StateConcerned.notification_id == Notification.id)
     match caller.role:
         case Role.EXPORTER:
@@ -39,28 +40,21 @@ def visible_filter(caller: Caller) -> object:
             return exists(on_route.where(StateConcerned.country == caller.country))
         case Role.FACILITY:
             return Notification.facility_id == caller.party_id
-        case Role.CARRIER:
-            return Notification.carriers.is_not(None)
+        case Role.CARRIER if caller.party_id is not None:
+            return json_array_has_id(Notification.carriers, "party_id", caller.party_id)
         case _:
-            return Notification.id.is_(None)
-
-
-def carried_by(caller: Caller, carriers: list[Any]) -> bool:
-    """The Python half of ``visible_filter`` for a notification with these ``carriers``: a
-    carrier sees it only if named among them; everyone else was decided by the SQL filter."""
-    return caller.role != Role.CARRIER or caller.party_id in {int(c["party_id"]) for c in carriers}
+            return false()
 
 
 def list_visible(
     session: Session, caller: Caller, *, status: str | None, after_id: int | None, limit: int
 ) -> list[Notification]:
-    stmt = select(Notification).where(visible_filter(caller))  # type: ignore[arg-type]
+    stmt = select(Notification).where(visible_filter(caller))
     if status:
         stmt = stmt.where(Notification.status == status)
     if after_id:
         stmt = stmt.where(Notification.id < after_id)
-    rows = session.scalars(stmt.order_by(Notification.id.desc()).limit(limit * 4)).all()
-    return [n for n in rows if carried_by(caller, n.carriers)][:limit]
+    return list(session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)))
 
 
 def next_number(session: Session, country: str, year: int) -> str:

@@ -332,24 +332,12 @@ def _notifications_where(
     return _one_of(session, column, ids) if ids else false()
 
 
-def _carried(session: Session, account: Account) -> ColumnElement[bool]:
-    """The notifications naming the carrier account's organisation among their carriers: the
-    SQL jurisdiction filter lets every notification with carriers through (their ids are in a
-    JSON list), so they are matched here, as the other readers of that filter do."""
-    caller = caller_of(account)
-    rows = session.execute(select(Notification.id, Notification.carriers))
-    ids = [nid for nid, carriers in rows if notifications.carried_by(caller, carriers)]
-    return _one_of(session, Notification.id, ids) if ids else false()
-
-
 def _movement_conditions(
     session: Session, account: Account, f: MovementFilters
 ) -> list[ColumnElement[bool]]:
     about_notification: list[ColumnElement[bool]] = [
-        notifications.visible_filter(caller_of(account))  # type: ignore[list-item]
+        notifications.visible_filter(caller_of(account))
     ]
-    if account.role == Role.CARRIER:
-        about_notification.append(_carried(session, account))
     if f.country:
         route = select(StateConcerned.id).where(
             StateConcerned.notification_id == Notification.id, StateConcerned.country == f.country

@@ -290,3 +290,24 @@ def test_idempotency_key_returns_the_first_answer(client: TestClient, world: Dem
     assert other.status_code == 409
     listing = client.get("/notifications", headers=bearer(world.tokens["exporter_my"]))
     assert len(listing.json()) == 1
+
+
+def test_a_carriers_page_holds_its_notifications_however_many_name_others(
+    client: TestClient, world: DemoWorld
+) -> None:
+    """Who a carrier is, is matched in SQL: a page is not cut from rows fetched first (it came
+    back empty when the newest notifications named other carriers)."""
+    de_carrier = world.parties["de_carrier"]
+    theirs = file_notification(
+        client, world, carriers=[{"party_id": de_carrier, "means_of_transport": ["R"]}]
+    )
+    for _ in range(5):
+        file_notification(client, world)  # carried by Straits Hazmat (the demo's MY carrier)
+    account = {"name": "Rhein dispatch", "role": "carrier", "country": "DE", "party_id": de_carrier}
+    r = post(client, world, "admin", "/accounts", account)
+    assert r.status_code == 201, r.text
+    headers = bearer(r.json()["token"])
+    page = client.get("/notifications?limit=1", headers=headers).json()
+    assert [n["id"] for n in page] == [theirs["id"]]
+    mine = client.get("/notifications?limit=100", headers=bearer(world.tokens["carrier_my"]))
+    assert theirs["id"] not in [n["id"] for n in mine.json()] and len(mine.json()) == 5
