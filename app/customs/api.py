@@ -128,7 +128,7 @@ def list_outbox(
     summary="Retry a parked message (admin)",
 )
 def replay(message_id: int, session: SessionDep, admin: AdminAccount) -> Any:
-    return outbox.replay(session=session, message_id=message_id)
+    return outbox.replay(session=session, account=admin, message_id=message_id)
 
 
 def _forbid_unless(account: Any, *roles: str) -> None:

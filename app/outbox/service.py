@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.accounts.models import Account
+from app.audit import service as audit
 from app.core.config import Settings
 from app.core.db import unit_of_work, utcnow
 from app.core.errors import Conflict, NotFound
@@ -148,8 +150,9 @@ def list_messages(*, session: Session, status: str | None, limit: int = 200) -> 
     return list(session.scalars(stmt))
 
 
-def replay(*, session: Session, message_id: int) -> OutboxMessage:
-    """Give a parked message a fresh start (the admin fixed the cause)."""
+def replay(*, session: Session, account: Account, message_id: int) -> OutboxMessage:
+    """Give a parked message a fresh start (the admin fixed the cause), on the audit record:
+    what the receiving system refused, and who sent it again."""
     message = session.get(OutboxMessage, message_id)
     if message is None:
         raise NotFound(f"No outbox message {message_id}.")
@@ -158,6 +161,16 @@ def replay(*, session: Session, message_id: int) -> OutboxMessage:
             f"Message {message_id} is {message.status}; only parked ones are replayed.",
             rule="outbox.replay",
         )
+    before = {"status": message.status, "attempts": message.attempts, "error": message.last_error}
     message.status, message.attempts, message.next_attempt_at = "pending", 0, utcnow()
     session.flush()
+    audit.record(
+        session=session,
+        actor=account,
+        action="outbox.replay",
+        object_type="outbox_message",
+        object_id=message.id,
+        before=before,
+        after={"status": message.status, "attempts": message.attempts},
+    )
     return message

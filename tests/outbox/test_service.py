@@ -131,6 +131,12 @@ def test_parked_after_too_many_failures_then_replayed(
     assert message["last_error"]
     r = post(client, world, "admin", f"/admin/outbox/{message['id']}/replay")
     assert r.json()["status"] == "pending"
+    (event,) = client.get(
+        f"/admin/audit/events?object_type=outbox_message&object_id={message['id']}",
+        headers=bearer(world.tokens["admin"]),
+    ).json()
+    assert event["action"] == "outbox.replay" and event["actor"].startswith("admin:")
+    assert event["before"]["status"] == "parked" and event["before"]["error"]
     assert _round(app).delivered == 1
     assert len(simulator.stored) == 1
 
