@@ -53,20 +53,23 @@ def _scan_alone(
 
 def _scan_together(
     factory: sessionmaker[Session], signer: Signer, requests: list[ScanRequest]
-) -> list[ScanVerdict] | None:
-    """Every scan in one transaction; None (and nothing stored) if one of them raised. A failed
-    commit raises."""
+) -> list[ScanVerdict | Exception] | None:
+    """Every scan in one transaction; None (and nothing stored) if one of them raised after it
+    may have written. A caller refused (unknown token, not customs) wrote nothing: that scan
+    gets its error and the others go on. A failed commit raises."""
     try:
         with unit_of_work(factory) as session:
-            verdicts = []
+            outcomes: list[ScanVerdict | Exception] = []
             for request in requests:
                 try:
-                    verdicts.append(_scan(session, signer, request))
+                    outcomes.append(_scan(session, signer, request))
+                except service.CALLER_REFUSED as refused:
+                    outcomes.append(refused)
                 except Exception as error:
                     raise _ScanFailed from error
     except _ScanFailed:
         return None
-    return verdicts
+    return outcomes
 
 
 def scans_in_one_transaction(
@@ -74,10 +77,11 @@ def scans_in_one_transaction(
 ) -> Sequence[ScanVerdict | Exception]:
     """The unit of work of scans that queued together: each scan, then one commit.
 
-    If one of them raises (an unknown token, a caller who is not a customs officer, a shipment
-    changed meanwhile), the whole transaction is rolled back and every scan runs again in a
-    transaction of its own, so one caller's error never costs another caller's scan. A failed
-    commit fails every scan of the transaction (nothing of it was stored)."""
+    A refused caller (an unknown token, an account that is not customs) gets its error and the
+    transaction goes on: such a scan raises before it writes. If a scan raises after it may have
+    written (a shipment changed meanwhile), the whole transaction is rolled back and every scan
+    runs again in a transaction of its own, so one caller's error never costs another caller's
+    scan. A failed commit fails every scan of the transaction (nothing of it was stored)."""
     together = _scan_together(factory, signer, requests) if len(requests) > 1 else None
     if together is not None:
         return together

@@ -18,7 +18,7 @@ from app.accounts.models import Account, Role
 from app.audit import service as audit
 from app.core.clock import local_date
 from app.core.db import utcnow
-from app.core.errors import Conflict, Forbidden
+from app.core.errors import Conflict, Forbidden, NotAuthenticated
 from app.keys.service import Signer
 from app.movements.domain import MovementEvent, MovementStatus, transition
 from app.notifications import repository as notifications
@@ -166,6 +166,11 @@ def _flag(
         object_id=scan_id,
         after={"reasons": reasons, "doc_id": doc_id},
     )
+
+
+#: What ``scan`` raises about who is asking: it does so right after its read, before it writes
+#: anything, so a transaction shared with other scans goes on without that one.
+CALLER_REFUSED = (NotAuthenticated, Forbidden)
 
 
 def scan(

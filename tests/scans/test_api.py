@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -9,9 +10,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from app.accounts.auth import hash_token
-from app.core.errors import Forbidden
+from app.core.errors import Forbidden, NotAuthenticated
 from app.demo import DemoWorld
 from app.scans.api import ScanRequest, scans_in_one_transaction
 from app.scans.schemas import ScanIn, ScanVerdict
@@ -244,19 +246,34 @@ def _exit(world: DemoWorld, who: str, m: dict[str, Any]) -> ScanRequest:
 def test_scans_sharing_a_transaction_each_get_their_own_verdict(
     client: TestClient, world: DemoWorld
 ) -> None:
-    """A caller who may not scan, in the middle of a shared transaction, gets their 403; the
-    officers' scans around it are stored all the same."""
+    """A caller who may not scan and an unknown token, in the middle of a shared transaction,
+    get their 403 and 401; the officers' scans around them are stored all the same, in that
+    one transaction (a refused caller wrote nothing, so nothing is run again)."""
     first, second = _announced_loads(client, world, 2)
     app = client.app
-    answers = scans_in_one_transaction(
-        app.state.session_factory,  # type: ignore[attr-defined]
-        app.state.signer,  # type: ignore[attr-defined]
-        [_exit(world, "customs_my", first), _exit(world, "inspector_my", second),
-         _exit(world, "customs_my", second)],
-    )  # fmt: skip
+    engine = app.state.engine  # type: ignore[attr-defined]
+    here, commits = threading.get_ident(), []
+
+    def committed(conn: object) -> None:
+        if threading.get_ident() == here:  # not the audit sealer's thread
+            commits.append(conn)
+
+    unknown = ScanRequest(hash_token("bt_not_a_token"), _exit(world, "customs_my", first).data)
+    event.listen(engine, "commit", committed)
+    try:
+        answers = scans_in_one_transaction(
+            app.state.session_factory,  # type: ignore[attr-defined]
+            app.state.signer,  # type: ignore[attr-defined]
+            [_exit(world, "customs_my", first), _exit(world, "inspector_my", second), unknown,
+             _exit(world, "customs_my", second)],
+        )  # fmt: skip
+    finally:
+        event.remove(engine, "commit", committed)
     assert isinstance(answers[0], ScanVerdict) and answers[0].verdict == "valid"
     assert isinstance(answers[1], Forbidden)
-    assert isinstance(answers[2], ScanVerdict) and answers[2].verdict == "valid"
+    assert isinstance(answers[2], NotAuthenticated)
+    assert isinstance(answers[3], ScanVerdict) and answers[3].verdict == "valid"
+    assert len(commits) == 1
     for m in (first, second):
         r = client.get(f"/movements/{m['id']}", headers=bearer(world.tokens["customs_my"]))
         assert [(c["country"], c["direction"]) for c in r.json()["crossings"]] == [("MY", "exit")]
