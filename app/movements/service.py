@@ -176,20 +176,13 @@ _EVENT_TYPES = {
 _CUSTOMS_STATUS = {MovementEvent.ANNOUNCE: "announced", MovementEvent.CANCEL: "cancelled"}
 
 
-def announce_change(
-    session: Session,
-    m: Movement,
-    event: MovementEvent,
-    data: dict[str, Any] | None = None,
-    n: Notification | None = None,
-) -> None:
+def announce_change(session: Session, m: Movement, n: Notification, event: MovementEvent) -> None:
     """Queue the webhook events and customs messages a step causes (same transaction)."""
     from app.customs.service import push_movement
     from app.webhooks.service import publish
 
     if event not in _EVENT_TYPES:
         return
-    n = n or notification_repository.get(session, m.notification_id)
     publish(
         session=session,
         event=_EVENT_TYPES[event],
@@ -198,10 +191,9 @@ def announce_change(
             "movement_id": m.id,
             "document_no": m.document_no,
             "status": m.status,
-            **(data or {}),
         },
     )
-    if event in _CUSTOMS_STATUS and n is not None:
+    if event in _CUSTOMS_STATUS:
         push_movement(session=session, m=m, n=n, status=_CUSTOMS_STATUS[event])
 
 
@@ -209,6 +201,7 @@ def _step(
     session: Session,
     account: Account | None,
     m: Movement,
+    n: Notification,
     event: MovementEvent,
     extra: dict[str, Any] | None = None,
     **values: Any,
@@ -220,7 +213,7 @@ def _step(
     m.updated_at = utcnow()
     session.flush()
     _audit(session, account, m, event.value, before, extra)
-    announce_change(session, m, event)
+    announce_change(session, m, n, event)
 
 
 def _departure(account: Account, m: Movement) -> dict[str, Any]:
@@ -331,7 +324,7 @@ def announce(
         working_days=authority.prior_notice_working_days,
         calendar=notifications.calendar_of(authority),
     )
-    _step(session, account, m, MovementEvent.ANNOUNCE, announced_at=utcnow())
+    _step(session, account, m, n, MovementEvent.ANNOUNCE, announced_at=utcnow())
     return m
 
 
@@ -364,6 +357,7 @@ def hand_over(
         session,
         account,
         m,
+        n,
         MovementEvent.HAND_OVER,
         carriers=carriers,
         **_departure(account, m),
@@ -398,6 +392,7 @@ def record_receipt(
         session,
         account,
         m,
+        n,
         event,
         received_on=data.received_on,
         received_quantity=data.quantity_received,
@@ -438,6 +433,7 @@ def certify(
         session,
         account,
         m,
+        n,
         MovementEvent.CERTIFY,
         completed_on=data.completed_on,
         certificate=data.model_dump(mode="json"),
@@ -455,11 +451,12 @@ def _require_facility(account: Account, n: Notification) -> None:
 
 
 def cancel(*, session: Session, account: Account, movement_id: int, reason: str) -> Movement:
-    m, _n = _as_notifier(session, account, movement_id)
+    m, n = _as_notifier(session, account, movement_id)
     _step(
         session,
         account,
         m,
+        n,
         MovementEvent.CANCEL,
         extra={"reason": reason},
         additional_information=m.additional_information,
@@ -490,6 +487,7 @@ def require_return(
         session,
         account,
         m,
+        n,
         MovementEvent.RETURN,
         return_kind=data.kind,
         return_reason=data.reason,
