@@ -5,6 +5,7 @@ from sqlalchemy import Connection
 from alembic import context
 from app.core.config import get_settings
 from app.core.db import make_engine
+from app.core.migrate import built_here
 from app.models import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=built_here(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Index, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -57,6 +57,13 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSONType,
         list[Any]: JSONType,
     }
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index only PostgreSQL can use (GIN, say): built there, and neither built on SQLite
+    nor expected there by ``app.core.migrate.built_here``."""
+    index.info["dialect"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, utcnow
+from app.core.db import Base, postgresql_only, utcnow
 
 if TYPE_CHECKING:
     from app.consents.models import Decision
@@ -20,6 +20,16 @@ class Notification(Base):
     __table_args__ = (
         # movement searches by waste code (block 14) find the notifications first
         Index("ix_notifications_basel_code", text("(waste ->> 'basel_code')")),
+        # a carrier's notifications (JSONB containment, ``app.core.json_sql``); SQLite has no
+        # index type that could serve that test
+        postgresql_only(
+            Index(
+                "ix_notifications_carriers",
+                "carriers",
+                postgresql_using="gin",
+                postgresql_ops={"carriers": "jsonb_path_ops"},
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

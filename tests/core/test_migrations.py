@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from app.core.migrate import built_here
 from app.demo import DemoWorld
 from app.models import Base, Crossing, Decision, FlagRecord, Movement, Notification
 from tests.factories import (
@@ -29,7 +30,8 @@ def test_migrations_build_exactly_the_models_schema(app: FastAPI) -> None:
             # SQLite cannot reflect expression indexes (ix_notifications_basel_code), so alembic
             # skips them with a warning there; the PostgreSQL run compares them.
             warnings.filterwarnings("ignore", message=".*expression-based index")
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": built_here(conn.dialect.name)}
+        context = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
