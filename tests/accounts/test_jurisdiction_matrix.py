@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 from app.accounts.models import Role
 from app.demo import ACCOUNTS, DemoWorld
 from app.outbox.service import Attempt, run_once
-from tests.customs_adapters.samples import canonical
+from tests.customs_adapters.samples import klang_export
 from tests.factories import (
     bearer,
     consent_body,
@@ -157,18 +157,8 @@ def _case(client: TestClient, world: DemoWorld, status: str) -> dict[str, Any]:
 
 def _declaration(world: DemoWorld) -> dict[str, Any]:
     """An export declaration at Port Klang naming a notification that does not exist."""
-    return canonical(
-        declaration_id="MY-EXP-77",
-        customs_office="MYPKG",
-        office_country="MY",
-        declarant={"name": "Klang Forwarding", "country": "MY"},
-        consignor={"name": "Pulau Battery Recyclers Sdn Bhd", "country": "MY"},
-        consignee={"name": "Onsan Lead Smelting Co., Ltd.", "country": "KR"},
-        dispatch_country="MY",
-        destination_country="KR",
-        transit_countries=["SG"],
-        notification_number="MY-2026-999999",
-        movement_id=None,
+    return klang_export(
+        declaration_id="MY-EXP-77", notification_number="MY-2026-999999", movement_id=None
     )
 
 

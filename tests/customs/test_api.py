@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.demo import DemoWorld
-from tests.customs_adapters.samples import canonical
+from tests.customs_adapters.samples import canonical, klang_export
 from tests.customs_adapters.test_formats import csv_bytes, csv_row, sad, wco
 from tests.factories import bearer, consented_notification, create_movement, post, scan
 
@@ -40,33 +40,25 @@ def _send(client: TestClient, token: str, body: bytes | str, fmt: str) -> dict[s
 
 def my_export(world: DemoWorld, n: dict[str, Any], m: dict[str, Any], **changes: Any) -> dict:
     """The export declaration that matches the movement document exactly."""
-    data = canonical(
-        declaration_id="MY-EXP-1",
-        declared_on=date.today().isoformat(),
-        customs_office="MYPKG",
-        office_country="MY",
-        direction="export",
-        declarant={"name": "Klang Forwarding", "country": "MY"},
-        consignor={"name": "Pulau Battery Recyclers Sdn Bhd", "country": "MY"},
-        consignee={"name": "Onsan Lead Smelting Co., Ltd.", "country": "KR"},
-        dispatch_country="MY",
-        destination_country="KR",
-        transit_countries=["SG"],
-        goods=[
-            {
-                "hs_code": "854911",
-                "description": "Spent lead-acid batteries, whole",
-                "net_mass_kg": "19800",
-                "packages": 20,
-            }
-        ],
-        transport_mode="S",
-        carrier="Straits Hazmat Logistics Sdn Bhd",
-        notification_number=n["number"],
-        movement_id=m["document_no"],
+    return klang_export(
+        **{
+            "declaration_id": "MY-EXP-1",
+            "declared_on": date.today().isoformat(),
+            "goods": [
+                {
+                    "hs_code": "854911",
+                    "description": "Spent lead-acid batteries, whole",
+                    "net_mass_kg": "19800",
+                    "packages": 20,
+                }
+            ],
+            "transport_mode": "S",
+            "carrier": "Straits Hazmat Logistics Sdn Bhd",
+            "notification_number": n["number"],
+            "movement_id": m["document_no"],
+            **changes,
+        }
     )
-    data.update(changes)
-    return data
 
 
 def test_matching_declaration_is_clean_and_an_illegal_one_is_flagged(

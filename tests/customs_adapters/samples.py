@@ -34,3 +34,21 @@ def canonical(**changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+def klang_export(**changes: Any) -> dict[str, Any]:
+    """An export declaration at Port Klang (MYPKG) on the demo route, Malaysia to Korea through
+    Singapore, between the demo's battery recycler and smelter."""
+    return canonical(
+        **{
+            "customs_office": "MYPKG",
+            "office_country": "MY",
+            "declarant": {"name": "Klang Forwarding", "country": "MY"},
+            "consignor": {"name": "Pulau Battery Recyclers Sdn Bhd", "country": "MY"},
+            "consignee": {"name": "Onsan Lead Smelting Co., Ltd.", "country": "KR"},
+            "dispatch_country": "MY",
+            "destination_country": "KR",
+            "transit_countries": ["SG"],
+            **changes,
+        }
+    )
