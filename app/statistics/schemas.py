@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class QuantityRow(BaseModel):
@@ -18,6 +18,15 @@ class QuantityRow(BaseModel):
     consented: Decimal = Field(description="Notifications whose consent became complete.")
     shipped: Decimal = Field(description="Movements, by the day they left.")
     received: Decimal = Field(description="Accepted receipts, by the day of receipt.")
+
+    @model_serializer(mode="wrap")
+    def _group_first(self, serialize: SerializerFunctionWrapHandler):
+        """The group's key (an extra field) first, as a reader of a table expects it, not after
+        the measures, where pydantic puts extra fields. (No return annotation: pydantic would
+        document that type in OpenAPI instead of the fields above.)"""
+        fields = serialize(self)
+        group = {name: fields.pop(name) for name in self.model_extra or {}}
+        return {**group, **fields}
 
 
 class Art13Row(BaseModel):

@@ -45,6 +45,7 @@ def test_quantities_by_month_and_by_destination(client: TestClient, world: DemoW
         f"/statistics/quantities?year={year}", headers=bearer(world.tokens["authority_my"])
     ).json()
     (row,) = rows
+    assert list(row) == ["month", "unit", "notified", "consented", "shipped", "received"]
     assert row["month"] == date.today().strftime("%Y-%m") and row["unit"] == "t"
     assert (
         float(row["notified"]),
@@ -57,6 +58,7 @@ def test_quantities_by_month_and_by_destination(client: TestClient, world: DemoW
         headers=bearer(world.tokens["inspector_my"]),
     ).json()
     assert [r["import_country"] for r in by_dest] == ["KR"]
+    assert list(by_dest[0])[:2] == ["import_country", "unit"]
     nothing = client.get(
         f"/statistics/quantities?year={year}", headers=bearer(world.tokens["authority_th"])
     ).json()
@@ -102,3 +104,11 @@ def test_art13_tables_for_export_import_and_transit(client: TestClient, world: D
         ).status_code
         == 403
     )
+
+
+def test_the_openapi_schema_documents_each_measure_of_a_quantity_row(client: TestClient) -> None:
+    """The row puts its group key first with its own serializer, which must not hide the
+    documented fields from the API's schema."""
+    row = client.get("/openapi.json").json()["components"]["schemas"]["QuantityRow"]
+    assert {"unit", "notified", "consented", "shipped", "received"} <= set(row["properties"])
+    assert "by the day they left" in row["properties"]["shipped"]["description"]
