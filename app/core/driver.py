@@ -35,6 +35,8 @@ Processor = Callable[[Any], Any]
 #: Paramstyles whose placeholders name their parameter, so a dict of parameters can be passed
 #: to the driver as it is.
 _NAMED = frozenset({"pyformat", "named"})
+#: What to fetch after executing.
+_FIRST, _ALL, _NONE = "first", "all", "none"
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,20 @@ class _Plan:
     types: tuple[Any, ...]  # their SQLAlchemy types, for the result processors
 
 
-def _result_processors(plan: _Plan, dialect: Dialect, description: Any) -> tuple[Any, ...]:
-    """Each result column's type processor, as SQLAlchemy picks it: by the column's type and
-    the type code the driver reports for it (read once, from the first execution)."""
-    return tuple(
+#: The result's column names and each column's type processor (None: the value as it comes).
+_Shape = tuple[tuple[str, ...], tuple[Processor | None, ...]]
+
+
+def _result_shape(plan: _Plan, dialect: Dialect, description: Any) -> _Shape:
+    """Column names, and each result column's type processor as SQLAlchemy picks it: by the
+    column's type and the type code the driver reports for it (read once, from the first
+    execution). A text statement has no types: its columns are named by the driver."""
+    names = plan.columns or tuple(column[0] for column in description or ())
+    processors = tuple(
         type_.dialect_impl(dialect).result_processor(dialect, column[1])
         for type_, column in zip(plan.types, description or (), strict=False)
     )
+    return names, processors
 
 
 def _plan(statement: Any, dialect: Dialect) -> _Plan:
@@ -65,16 +74,18 @@ def _plan(statement: Any, dialect: Dialect) -> _Plan:
     to_fill = [name for name, value in given.items() if value is None]
     # render_postcompile writes literals such as aggregate_strings' separator into the SQL;
     # it needs a value for every parameter, and leaves the filled ones as placeholders.
-    compiled = statement.params({name: None for name in to_fill}).compile(
-        dialect=dialect, compile_kwargs={"render_postcompile": True}
-    )
+    compiled = plain
+    if plain.literal_execute_params:
+        compiled = statement.params({name: None for name in to_fill}).compile(
+            dialect=dialect, compile_kwargs={"render_postcompile": True}
+        )
     binds = {
         name: processor
         for name, bind in compiled.binds.items()
         if name in given
         and (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     }
-    selected = list(getattr(statement, "selected_columns", ()))
+    selected = list(getattr(statement, "exported_columns", ()))  # a SELECT or a RETURNING
     return _Plan(
         sql=compiled.string,
         literals={name: value for name, value in given.items() if value is not None},
@@ -91,28 +102,50 @@ class DriverStatement:
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
-        self._results: dict[str, tuple[Processor | None, ...]] = {}
+        self._results: dict[str, _Shape] = {}
 
     def first(self, session: Session, params: dict[str, Any]) -> dict[str, Any] | None:
         """The first row as a dict of column name to value, or None."""
-        conn = session.connection()
-        if conn.dialect.paramstyle not in _NAMED:
-            row = conn.execute(self.statement, params).first()
-            return None if row is None else row._asdict()
-        values = self._first_row(conn, params)
-        if values is None:
-            return None
-        return dict(zip(self._plans[conn.dialect.name].columns, values, strict=True))
+        names, rows = self._rows(session.connection(), params, _FIRST)
+        return dict(zip(names, rows[0], strict=True)) if rows else None
+
+    def all(self, session: Session, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every row, each as a dict of column name to value."""
+        names, rows = self._rows(session.connection(), params, _ALL)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def scalar(self, session: Session, params: dict[str, Any]) -> Any:
         """The first column of the first row, or None when there is no row."""
-        conn = session.connection()
-        if conn.dialect.paramstyle not in _NAMED:
-            return conn.execute(self.statement, params).scalar()
-        values = self._first_row(conn, params)
-        return None if values is None else values[0]
+        _, rows = self._rows(session.connection(), params, _FIRST)
+        return rows[0][0] if rows else None
 
-    def _first_row(self, conn: Connection, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    def run(self, session: Session, params: dict[str, Any]) -> None:
+        """Execute a statement that returns no rows."""
+        self._rows(session.connection(), params, _NONE)
+
+    def _rows(
+        self, conn: Connection, params: dict[str, Any], fetch: str
+    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """The column names and the rows ``fetch`` asks for, with result processors applied."""
+        if conn.dialect.paramstyle not in _NAMED:
+            result = conn.execute(self.statement, params)
+            if fetch == _NONE:
+                return (), []
+            fetched = result.all() if fetch == _ALL else result.fetchmany(1)
+            return tuple(result.keys()), [tuple(row) for row in fetched]
+        names, results, rows = self._driver_rows(conn, params, fetch)
+        return names, [
+            tuple(
+                value if process is None or value is None else process(value)
+                for value, process in zip_longest(row, results)
+            )
+            for row in rows
+        ]
+
+    def _driver_rows(
+        self, conn: Connection, params: dict[str, Any], fetch: str
+    ) -> tuple[tuple[str, ...], tuple[Processor | None, ...], list[tuple[Any, ...]]]:
+        """Run on the driver cursor: column names, result processors, raw rows."""
         dialect = conn.dialect
         plan = self._plans.get(dialect.name)
         if plan is None:
@@ -130,11 +163,18 @@ class DriverStatement:
         try:
             cursor = driver.cursor()
             cursor.execute(plan.sql, values)
-            results = self._results.get(dialect.name)
-            if results is None:  # .description once only: the driver builds it column by column
-                results = _result_processors(plan, dialect, cursor.description)
-                self._results[dialect.name] = results
-            row = cursor.fetchone()
+            if fetch == _NONE:
+                return (), (), []
+            shape = self._results.get(dialect.name)
+            if shape is None:  # .description once only: the driver builds it column by column
+                shape = self._results[dialect.name] = _result_shape(
+                    plan, dialect, cursor.description
+                )
+            if fetch == _ALL:
+                rows = list(cursor.fetchall())
+            else:
+                row = cursor.fetchone()
+                rows = [] if row is None else [row]
         except dialect.loaded_dbapi.Error as error:
             lost = dialect.is_disconnect(error, driver, cursor)
             if lost:
@@ -150,9 +190,4 @@ class DriverStatement:
         finally:
             if cursor is not None:
                 cursor.close()
-        if row is None:
-            return None
-        return tuple(
-            value if process is None or value is None else process(value)
-            for value, process in zip_longest(row, results)
-        )
+        return (*shape, rows)

@@ -137,6 +137,52 @@ def test_events_left_staged_are_shown_counted_and_chained_by_the_next_commit(
         assert [e.after for e in chained] == [{"note": "staged by a process that died"}]
 
 
+def test_a_sealed_batch_keeps_every_field_as_it_was_staged(app: FastAPI) -> None:
+    """The sealer chains a whole batch in one statement (on PostgreSQL the links travel as one
+    JSON array): each event comes out with the same time to the microsecond, the same actor,
+    the same texts (non-ASCII too) and the same before/after, including a missing ``before``,
+    stored as the JSON type stores it; and the chain checks."""
+    at = utcnow().replace(microsecond=123456)
+    events: list[dict[str, Any]] = [
+        {
+            "at": at,
+            "actor_id": None,
+            "actor": "system",
+            "action": "test.seal",
+            "object_type": "test",
+            "object_id": "1",
+            "before": None,
+            "after": {"note": "危险废物 — déchets", "n": [1, 2.5, None, True]},
+        },
+        {
+            "at": at.replace(microsecond=7),
+            "actor_id": 42,
+            "actor": 'officer "MY"',
+            "action": "test.seal",
+            "object_type": "test",
+            "object_id": "2",
+            "before": {"status": "announced"},
+            "after": {},
+        },
+    ]
+    factory = app.state.session_factory
+    with unit_of_work(factory) as s:
+        repository.stage(s, events)
+
+    assert service.seal_batch(factory) == 2
+
+    with unit_of_work(factory) as s:
+        chained = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "test.seal").order_by(AuditEvent.id)
+        ).all()
+        assert [repository.content(e) for e in chained] == events
+        nulls = s.execute(
+            text("SELECT before IS NULL FROM audit_events WHERE action = 'test.seal' ORDER BY id")
+        ).scalars()
+        assert list(nulls) == [False, False]  # JSON null, as SQLAlchemy's JSON type writes None
+        assert service.verify(session=s).intact
+
+
 def test_a_write_while_the_chain_lock_is_held_stages_its_events_without_waiting(
     app: FastAPI, client: TestClient, world: DemoWorld
 ) -> None:

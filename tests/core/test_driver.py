@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import bindparam, event, func, select, text
+from sqlalchemy import bindparam, delete, event, func, select, text
 from sqlalchemy.exc import (
     DBAPIError,
     IntegrityError,
@@ -88,6 +88,42 @@ def test_no_row_is_none(session: Session) -> None:
     assert _READ.first(session, {"object_id": "nothing"}) is None
     assert staged_id.scalar(session, {"object_id": "nothing"}) is None
     assert staged_id.scalar(session, {"object_id": "12"}) is not None
+
+
+def test_every_row_and_a_returning_delete_read_as_sqlalchemy_reads_them(
+    session: Session,
+) -> None:
+    for object_id in ("20", "21", "22"):
+        _stage(session, object_id, f"officer {object_id}")
+    everything = select(StagedAuditEvent.object_id, StagedAuditEvent.at).order_by(
+        StagedAuditEvent.id
+    )
+    take = DriverStatement(
+        delete(StagedAuditEvent)
+        .where(StagedAuditEvent.object_id != bindparam("kept"))
+        .returning(StagedAuditEvent.object_id, StagedAuditEvent.after)
+    )
+
+    assert DriverStatement(everything).all(session, {}) == [
+        row._asdict() for row in session.execute(everything)
+    ]
+    taken = take.all(session, {"kept": "21"})
+
+    assert sorted(taken, key=lambda row: row["object_id"]) == [
+        {"object_id": "20", "after": {"status": "in_transit"}},
+        {"object_id": "22", "after": {"status": "in_transit"}},
+    ]
+    assert [row["object_id"] for row in DriverStatement(everything).all(session, {})] == ["21"]
+    assert take.all(session, {"kept": "21"}) == []
+
+
+def test_a_statement_without_rows_runs(session: Session) -> None:
+    remove = DriverStatement(text("DELETE FROM audit_staged WHERE object_id = :object_id"))
+    _stage(session, "23", "officer")
+
+    remove.run(session, {"object_id": "23"})
+
+    assert _READ.first(session, {"object_id": "23"}) is None
 
 
 def test_it_writes_in_the_sessions_transaction(app: FastAPI) -> None:
