@@ -417,6 +417,7 @@ class Phase:
     recorded: int = 0  # scans the server stored during the phase, answered in time or not
     worker_cores: list[float] = field(default_factory=list)  # CPU of each server worker
     by_second: bool = False  # print the latency of each second (open loop)
+    rate: float = 0.0  # requests due per second (open loop)
 
     @property
     def errors(self) -> list[Sample]:
@@ -519,7 +520,7 @@ async def one_scan(client: LoopbackClient, body: bytes, due: float) -> Sample:
 async def open_loop(client: LoopbackClient, bodies: Sequence[bytes], rate: float) -> Phase:
     """Request i is due at start + i/rate, whatever happened to the ones before (no coordinated
     omission: a late answer, or a request the generator sent late, counts from its due time)."""
-    phase = Phase(f"open loop at {rate:g}/s", by_second=True)
+    phase = Phase(f"open loop at {rate:g}/s", by_second=True, rate=rate)
     tasks = []
     start = time.perf_counter() + 0.05
     for i, body in enumerate(bodies):
@@ -612,6 +613,28 @@ def print_phase(phase: Phase) -> float:
     return p[99]
 
 
+def print_rates(phases: Sequence[Phase]) -> None:
+    """The open-loop phases side by side, by rate: where the target holds on this host."""
+    print(f"\nopen loop by rate (same run; target p99 under {TARGET_P99_MS:g} ms)")
+    print("     rate   answered  p50 ms  p99 ms  seconds under target  busy cores  "
+          "CPU per scan: server / PostgreSQL")  # fmt: skip
+    for phase in sorted(phases, key=lambda p: p.rate):
+        latencies = sorted(s.latency * 1000 for s in phase.samples)
+        seconds = by_second(phase)
+        under = sum(1 for _, _, p99 in seconds if p99 < TARGET_P99_MS)
+        answered, cpu = phase.answered_per_second, phase.cpu
+        busy = f"{cpu.machine:.2f}" if cpu else "-"
+        per_scan = "-"
+        if cpu and answered:
+            server, database = (cpu.parts[k] / answered * 1000 for k in ("server", "PostgreSQL"))
+            per_scan = f"{server:.1f} / {database:.1f} ms"
+        print(
+            f"  {phase.rate:>5g}/s {answered:>8.1f}/s {percentile(latencies, 50):>7.1f} "
+            f"{percentile(latencies, 99):>7.1f}  {f'{under} of {len(seconds)}':>20}  "
+            f"{busy:>10}  {per_scan}"
+        )
+
+
 def by_second(phase: Phase) -> list[tuple[int, float, float]]:
     """(second, p50, p99) of the requests due in each second of the phase."""
     start = min(s.due for s in phase.samples)
@@ -665,7 +688,8 @@ async def drive(
     database = make_url(url).database or ""
     warm_count, rate_count = warmup_scans(args), int(args.rate * args.seconds)
     warmup, measured = bodies[:warm_count], bodies[warm_count : warm_count + rate_count]
-    burst = bodies[warm_count + rate_count :]
+    rest = bodies[warm_count + rate_count :]
+    burst, swept = rest[: args.burst_scans], rest[args.burst_scans :]
     groups: dict[str, PidSource] = {
         "generator": lambda: [os.getpid()],
         "server": server.pids,
@@ -695,11 +719,19 @@ async def drive(
             groups,
             back_to_back(client, burst, args.clients, args.burst_seconds, name),
         )
+        by_rate = [loaded]
+        for rate in args.sweep:
+            chunk, swept = swept[: sweep_scans(args, rate)], swept[sweep_scans(args, rate) :]
+            by_rate.append(await measure(server, url, groups, open_loop(client, chunk, rate)))
     finally:
         client.close()
         gc.enable()
     p99 = print_phase(loaded)
     print_phase(flat_out)
+    for phase in by_rate[1:]:
+        print_phase(phase)
+    if len(by_rate) > 1:
+        print_rates(by_rate)
     achieved, max_rate = loaded.answered_per_second, flat_out.answered_per_second
     print("\nratios (same run)")
     print(f"  open-loop p99 / {TARGET_P99_MS:g} ms target: {p99 / TARGET_P99_MS:.2f}")
@@ -768,6 +800,14 @@ def warmup_scans(args: argparse.Namespace) -> int:
     return max(200, int(args.rate * args.warmup_seconds))
 
 
+def sweep_scans(args: argparse.Namespace, rate: float) -> int:
+    return int(rate * args.seconds)
+
+
+def rates(text: str) -> list[float]:
+    return [float(rate) for rate in text.split(",") if rate.strip()]
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=500, help="open-loop scans per second")
@@ -787,6 +827,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--burst-scans", type=int, default=1000, help="back-to-back: at most this many scans"
     )
     parser.add_argument("--connections", type=int, default=64, help="HTTP connection pool size")
+    parser.add_argument(
+        "--sweep",
+        type=rates,
+        default=[],
+        metavar="RATE,...",
+        help="after the back-to-back phase, an open loop at each of these rates too, then all "
+        "open loops side by side: which rate meets the target on this host",
+    )
     return parser.parse_args(argv)
 
 
@@ -794,6 +842,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, terminate_as_exit)
     count = warmup_scans(args) + int(args.rate * args.seconds) + args.burst_scans
+    count += sum(sweep_scans(args, rate) for rate in args.sweep)
     total = count + IN_PROCESS_WARMUP + IN_PROCESS_SCANS
     with (
         tempfile.TemporaryDirectory(prefix="bench-scans-") as tmp,
