@@ -1,4 +1,5 @@
-"""Prebuilt statements run on the session's own driver cursor: the border scan's two statements.
+"""Prebuilt statements run on the session's own driver cursor: the border scan's two statements
+and the audit sealer's four.
 
 Why: a border scan makes one read and one write, and SQLAlchemy's work around each execution
 (result metadata built from the driver's description of 24 columns, the expansion of
@@ -6,7 +7,8 @@ post-compiled literals, parameter and row objects) cost about as much CPU as the
 took in the driver: the scan's read took 450 µs of CPU per transaction through
 ``Connection.execute`` and 270 µs on the cursor, BEGIN and COMMIT included, and a whole scan
 1.18 ms against 0.96 ms (in-process, PostgreSQL). At 500 scans/s on two cores that difference
-is a tenth of the machine.
+is a tenth of the machine. The sealer, which chains the scans' audit events many times a
+second in each process, spent 0.25-0.45 ms of CPU per statement the same way.
 
 What stays the same: the statement is built and compiled by SQLAlchemy (once per dialect),
 typed parameters and result columns go through the same type processors, it runs on the
@@ -102,7 +104,7 @@ class DriverStatement:
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
-        self._results: dict[str, _Shape] = {}
+        self._shapes: dict[str, _Shape] = {}
 
     def first(self, session: Session, params: dict[str, Any]) -> dict[str, Any] | None:
         """The first row as a dict of column name to value, or None."""
@@ -165,9 +167,9 @@ class DriverStatement:
             cursor.execute(plan.sql, values)
             if fetch == _NONE:
                 return (), (), []
-            shape = self._results.get(dialect.name)
+            shape = self._shapes.get(dialect.name)
             if shape is None:  # .description once only: the driver builds it column by column
-                shape = self._results[dialect.name] = _result_shape(
+                shape = self._shapes[dialect.name] = _result_shape(
                     plan, dialect, cursor.description
                 )
             if fetch == _ALL:
