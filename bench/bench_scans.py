@@ -721,7 +721,8 @@ async def drive(
         )
         by_rate = [loaded]
         for rate in args.sweep:
-            chunk, swept = swept[: sweep_scans(args, rate)], swept[sweep_scans(args, rate) :]
+            size = sweep_scans(args, rate)
+            chunk, swept = swept[:size], swept[size:]
             by_rate.append(await measure(server, url, groups, open_loop(client, chunk, rate)))
     finally:
         client.close()
