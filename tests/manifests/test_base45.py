@@ -23,6 +23,22 @@ def test_every_byte_value_round_trips() -> None:
     assert b45decode(b45encode(data)) == data
 
 
+def test_every_two_byte_group_round_trips_in_one_text() -> None:
+    """All 65,536 groups side by side: the decoder handles the groups of a text together, so a
+    group that spilled into its neighbour would show here."""
+    data = b"".join(value.to_bytes(2, "big") for value in range(65536))
+    assert b45decode(b45encode(data)) == data
+
+
+def test_the_largest_group_decodes_and_one_more_is_refused_anywhere_in_the_text() -> None:
+    assert b45decode("FGW") == b"\xff\xff"  # 15 + 16 * 45 + 32 * 2025 = 65535
+    valid = b45encode(bytes(range(200)))
+    for position in (0, 33, len(valid) - 3):
+        text = valid[:position] + "GGW" + valid[position:]
+        with pytest.raises(MalformedPayload, match="65535"):
+            b45decode(text)
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
